@@ -1,0 +1,39 @@
+"""Writes about people and their roles."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from schools.models import School
+
+
+def _not_ended_by(day: datetime.date) -> Q:
+    return Q(end_date__isnull=True) | Q(end_date__gt=day)
+
+
+@transaction.atomic
+def end_memberships(
+    *, user: User, school: School, by: User, on: datetime.date | None = None
+) -> list[Membership]:
+    """End every role `user` holds (or is due to hold) at `school` from `on` (today).
+
+    The person's access there ends at once: the school middleware drops a school without an
+    active membership from their session at the next request. When no role remains anywhere,
+    the account is deactivated, which ends all of their sessions.
+    """
+    day = on or timezone.localdate()
+    ended = list(
+        Membership.objects.select_for_update().filter(_not_ended_by(day), user=user, school=school)
+    )
+    for membership in ended:
+        # A role that had not started yet ends as it would begin.
+        membership.end_date = max(day, membership.start_date)
+        membership._history_user = by
+        membership.save(update_fields=["end_date"])
+    if not Membership.objects.filter(_not_ended_by(day), user=user).exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return ended

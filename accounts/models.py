@@ -1,0 +1,171 @@
+"""People who log in, and the roles they hold at a school or a board, with dates."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from schools.models import Board, School
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, full_name: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), full_name=full_name, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            # People imported from the school's administration set a password through the
+            # reset link; until then no password works.
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, full_name: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, full_name, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with a login. Roles come from memberships, never from flags on the user.
+
+    `is_staff`/`is_superuser` are for platform operators only (the Django admin).
+    """
+
+    # Stored in lower case (see UserManager and clean), and unique regardless of case.
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("platform operator"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0]
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    CARE_COORDINATOR = "care_coordinator", _("care coordinator (IB)")
+    DIRECTOR = "director", _("director")
+    CARE_TEAM_MEMBER = "care_team_member", _("care team member (external)")
+    SCHOOL_ADMIN = "school_admin", _("school administration")
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
+    BOARD = "board", pgettext_lazy("role", "school board")
+
+
+SCHOOL_ROLES = [role for role in Role if role != Role.BOARD]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        )
+
+    def at_school(self, school: School) -> "MembershipQuerySet":
+        return self.filter(school=school)
+
+
+class Membership(models.Model):
+    """A user's role at a school (or, for the board role, at a board) from a date, until a date.
+
+    Dates are half-open: active from start_date up to, not including, end_date. A membership
+    is never deleted, so who held which role when stays known (and its history says who
+    changed it).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("school"),
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("school board"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    start_date = models.DateField(_("from"), default=timezone.localdate)
+    # The first day without the role (exclusive), so that ending a role today takes effect
+    # today. Empty while the role runs on.
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["school__name", "role"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.BOARD, board__isnull=False, school__isnull=True)
+                    | (~Q(role=Role.BOARD) & Q(board__isnull=True, school__isnull=False))
+                ),
+                name="membership_board_role_xor_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "school", "start_date", "end_date"]),
+            models.Index(fields=["school", "role"]),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school or self.board
+        return f"{self.user} - {self.get_role_display()} - {where}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.actions import end_memberships
+from accounts.forms import SchoolChoiceForm
+from accounts.models import Membership, User
+from hgw import access
+from hgw.middleware import SESSION_SCHOOL_KEY
+
+
+@login_required
+def school_choose(request: HttpRequest) -> HttpResponse:
+    schools = request.available_schools
+    if not schools:
+        raise Http404
+    form = SchoolChoiceForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_SCHOOL_KEY] = form.cleaned_data["school"]
+        return redirect("home")
+    return render(request, "accounts/school_choose.html", {"form": form})
+
+
+def _staff_at(school):
+    today = timezone.localdate()
+    active = Membership.objects.active(today).filter(school=school)
+    return (
+        User.objects.filter(pk__in=active.values("user_id"))
+        .prefetch_related(
+            Prefetch("memberships", queryset=active.order_by("role"), to_attr="current_roles")
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    page = Paginator(_staff_at(actor.school), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/staff_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, user_pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
+    if person.pk == request.user.pk:
+        messages.error(request, _("You cannot end your own roles here; ask another administrator."))
+        return redirect("accounts:staff_list")
+    end_memberships(user=person, school=actor.school, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s no longer has a role at %(school)s.")
+        % {"name": person.full_name, "school": actor.school.name},
+    )
+    return redirect("accounts:staff_list")

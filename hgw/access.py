@@ -1,0 +1,154 @@
+"""The one access policy of hgw. Deny by default.
+
+Every view fetches what it shows through these functions: a list through a `*_visible`
+queryset, a single object through a `get_*_or_404`. Anything outside what the policy allows
+answers 404 (never 403: an outsider learns nothing, not even that a record exists).
+
+Data falls in three categories (see README, "Access"):
+- BASIC: name, group, guardians;
+- LEARNING: results, overviews, plans, meetings, IHP, OPP;
+- SENSITIVE: HGD reports, diagnoses, care-team advice, family notes, consent forms.
+
+Action checks (`can_*`) are plain functions; views pass their answers to templates as
+booleans. This module may read every app's models; no model or action imports it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from audit.log import note_pupils
+from pupils.models import Group, Pupil
+from schools.models import School
+
+
+class Category(StrEnum):
+    BASIC = "basic"
+    LEARNING = "learning"
+    SENSITIVE = "sensitive"
+
+
+# Which categories of pupil data each role may see at its school. The teacher's reach is
+# limited further to their own pupils (see `pupils_visible`); the care-team member's comes
+# with the care route (consented cases only) and is empty until then.
+_CATEGORIES_BY_ROLE: dict[str, frozenset[Category]] = {
+    Role.CARE_COORDINATOR: frozenset(Category),
+    Role.DIRECTOR: frozenset({Category.BASIC, Category.LEARNING}),
+    Role.TEACHER: frozenset({Category.BASIC, Category.LEARNING}),
+    Role.SCHOOL_ADMIN: frozenset({Category.BASIC}),
+}
+_SCHOOL_WIDE_ROLES = frozenset({Role.CARE_COORDINATOR, Role.DIRECTOR, Role.SCHOOL_ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, at which school, in which roles, on which day."""
+
+    user: object
+    school: School | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+def roles_at(user, school: School | None, on: datetime.date | None = None) -> frozenset[str]:
+    if school is None or not user.is_authenticated:
+        return frozenset()
+    memberships = Membership.objects.active(on).filter(user=user, school=school)
+    return frozenset(memberships.values_list("role", flat=True))
+
+
+def actor_for(request: HttpRequest) -> Actor:
+    """The actor of this request (built once; the school middleware picks the school)."""
+    actor = request.__dict__.get("_actor")
+    if actor is None:
+        school = getattr(request, "school", None)
+        actor = Actor(user=request.user, school=school, roles=roles_at(request.user, school))
+        request._actor = actor
+    return actor
+
+
+# Groups ------------------------------------------------------------------------------------
+
+
+def groups_visible(actor: Actor) -> QuerySet[Group]:
+    if actor.school is None:
+        return Group.objects.none()
+    groups = Group.objects.for_school(actor.school)
+    if actor.has(*_SCHOOL_WIDE_ROLES):
+        return groups
+    if actor.has(Role.TEACHER):
+        return groups.taught_by(actor.user, on=actor.today)
+    return Group.objects.none()
+
+
+def get_group_or_404(request: HttpRequest, pk: int) -> Group:
+    try:
+        return groups_visible(actor_for(request)).select_related("school_year").get(pk=pk)
+    except Group.DoesNotExist:
+        raise Http404 from None
+
+
+# Pupils ------------------------------------------------------------------------------------
+
+
+def categories_for(actor: Actor) -> frozenset[Category]:
+    allowed: set[Category] = set()
+    for role in actor.roles:
+        allowed |= _CATEGORIES_BY_ROLE.get(role, frozenset())
+    return frozenset(allowed)
+
+
+def pupils_visible(actor: Actor, category: Category = Category.BASIC) -> QuerySet[Pupil]:
+    """The pupils whose data of `category` the actor may see."""
+    if actor.school is None:
+        return Pupil.objects.none()
+    pupils = Pupil.objects.for_school(actor.school)
+    school_wide = {r for r in actor.roles if r in _SCHOOL_WIDE_ROLES}
+    if any(category in _CATEGORIES_BY_ROLE[role] for role in school_wide):
+        return pupils
+    if actor.has(Role.TEACHER) and category in _CATEGORIES_BY_ROLE[Role.TEACHER]:
+        # Pupils currently in a group the teacher currently teaches; with them comes the
+        # pupils' whole history (the handover from earlier teachers).
+        return pupils.in_groups(Group.objects.taught_by(actor.user, on=actor.today), on=actor.today)
+    return Pupil.objects.none()
+
+
+def get_pupil_or_404(request: HttpRequest, pk: int, category: Category = Category.BASIC) -> Pupil:
+    """The pupil, if the actor may see its `category` data; noted in the access log."""
+    try:
+        pupil = pupils_visible(actor_for(request), category).get(pk=pk)
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+    note_pupils(request, [pupil])
+    return pupil
+
+
+def can_view(actor: Actor, pupil: Pupil, category: Category) -> bool:
+    return pupils_visible(actor, category).filter(pk=pupil.pk).exists()
+
+
+# Actions -----------------------------------------------------------------------------------
+
+
+def can_search_pupils(actor: Actor) -> bool:
+    return actor.has(*_SCHOOL_WIDE_ROLES)
+
+
+def can_manage_staff(actor: Actor) -> bool:
+    return actor.has(Role.SCHOOL_ADMIN)
+
+
+def can_assign_teachers(actor: Actor, group: Group) -> bool:
+    return (
+        actor.school is not None
+        and group.school_id == actor.school.pk
+        and actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
+    )

@@ -1,0 +1,26 @@
+from django.http import HttpRequest
+
+from hgw import access
+
+
+def navigation(request: HttpRequest) -> dict:
+    """What the base layout needs: the school, the roles there, and which menu items to show."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    actor = access.actor_for(request)
+    return {
+        "current_school": actor.school,
+        "available_schools": getattr(request, "available_schools", []),
+        "nav": {
+            "groups": access.groups_visible(actor).exists() if actor.school else False,
+            "pupils": access.can_search_pupils(actor),
+            "staff": access.can_manage_staff(actor),
+        },
+        "role_labels": sorted(str(_label(r)) for r in actor.roles),
+    }
+
+
+def _label(role: str):
+    from accounts.models import Role
+
+    return Role(role).label

@@ -1,0 +1,84 @@
+"""Request set-up shared by every page: the language, the school being worked in."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from accounts.models import Membership
+
+SESSION_SCHOOL_KEY = "hgw_school_id"
+
+Middleware = Callable[[HttpRequest], HttpResponse]
+
+
+def language_middleware(get_response: Middleware) -> Middleware:
+    """Dutch unless the person chose English with the language switch (a cookie).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: a school's
+    shared computers are often set to English, and the school works in Dutch.
+    """
+    supported = {code for code, _name in settings.LANGUAGES}
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return middleware
+
+
+def school_middleware(get_response: Middleware) -> Middleware:
+    """Pick the school a signed-in person works in this session.
+
+    A person with roles at several schools chooses one; with one school it is chosen for
+    them. When their last role at the chosen school ends, the school is dropped from the
+    session at the next request, so their access there ends at once.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.school = None
+        request.available_schools = []
+        if request.user.is_authenticated:
+            memberships = (
+                Membership.objects.active()
+                .filter(user=request.user, school__isnull=False)
+                .select_related("school")
+            )
+            schools = {m.school_id: m.school for m in memberships}
+            request.available_schools = sorted(schools.values(), key=lambda s: s.name)
+            chosen = request.session.get(SESSION_SCHOOL_KEY)
+            if chosen in schools:
+                request.school = schools[chosen]
+            elif len(schools) == 1:
+                request.school = next(iter(schools.values()))
+                request.session[SESSION_SCHOOL_KEY] = request.school.pk
+            else:
+                request.session.pop(SESSION_SCHOOL_KEY, None)
+                if len(schools) > 1 and not _may_skip_school_choice(request):
+                    return redirect(f"{reverse('accounts:school_choose')}")
+        response = get_response(request)
+        if request.user.is_authenticated:
+            # Pages of signed-in people may hold pupil data: never store them in a cache.
+            add_never_cache_headers(response)
+        return response
+
+    return middleware
+
+
+def _may_skip_school_choice(request: HttpRequest) -> bool:
+    allowed = (
+        reverse("accounts:school_choose"),
+        reverse("accounts:logout"),
+        reverse("set_language"),
+    )
+    return request.path in allowed or request.path.startswith(("/admin/", settings.STATIC_URL))

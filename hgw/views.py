@@ -1,0 +1,96 @@
+"""Pages that combine every app: the home page per role and the pupil's dossier shell."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
+from django.utils.safestring import mark_safe
+
+from accounts.models import Role
+from hgw import access
+from hgw.dossier import TABS
+from pupils.models import Enrolment
+from schools.models import Period, SchoolYear
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    year = SchoolYear.current(actor.today)
+    context = {"year": year, "actor_roles": actor.roles}
+    if actor.school is not None:
+        context["period"] = Period.objects.for_school(actor.school).on(actor.today).first()
+    if actor.has(Role.TEACHER):
+        context["my_groups"] = (
+            access.groups_visible(
+                access.Actor(user=actor.user, school=actor.school, roles=frozenset({Role.TEACHER}))
+            )
+            .with_pupil_counts(actor.today)
+            .order_by("grade_low", "name")
+        )
+    if actor.has(Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN):
+        context["school_groups"] = (
+            access.groups_visible(actor)
+            .in_year(year)
+            .with_pupil_counts(actor.today)
+            .order_by("grade_low", "name")
+        )
+    if actor.has(Role.DIRECTOR):
+        context["summary"] = _school_summary(actor, year)
+    return render(request, "hgw/home.html", context)
+
+
+def _school_summary(actor: access.Actor, year: SchoolYear | None) -> dict:
+    running = Enrolment.objects.running_on(actor.today).filter(
+        group__school=actor.school, kind="main"
+    )
+    by_grade = (
+        running.values("group__grade_low")
+        .annotate(pupils=Count("pupil", distinct=True))
+        .order_by("group__grade_low")
+    )
+    return {
+        "pupils": running.values("pupil").distinct().count(),
+        "groups": access.groups_visible(actor).in_year(year).count(),
+        "by_grade": list(by_grade),
+    }
+
+
+def pupil_dossier(request: HttpRequest, pk: int, tab: str | None = None) -> HttpResponse:
+    """The dossier shell: a header and the tabs the person may see, with one tab embedded."""
+    actor = access.actor_for(request)
+    pupil = access.get_pupil_or_404(request, pk)
+    allowed = access.categories_for(actor)
+    tabs = [t for t in TABS if t.category in allowed]
+    if tab is None:
+        return redirect("pupil_dossier_tab", pk=pk, tab=tabs[0].slug)
+    current = next((t for t in tabs if t.slug == tab), None)
+    if current is None:
+        raise Http404
+    tab_url = reverse(current.url_name, kwargs={"pk": pk})
+    # The tab's own view does its own access check and renders its fragment.
+    tab_response = resolve(tab_url).func(request, pk=pk)
+    if tab_response.status_code != 200:
+        return tab_response
+    return render(
+        request,
+        "hgw/pupil_dossier.html",
+        {
+            "pupil": pupil,
+            "tabs": tabs,
+            "current_tab": current,
+            # Safe: the tab is our own rendered template, escaped by its own engine.
+            "tab_content": mark_safe(tab_response.content.decode()),
+            "main_enrolment": Enrolment.objects.running_on(actor.today)
+            .filter(pupil=pupil, kind="main")
+            .select_related("group")
+            .first(),
+            "today": actor.today,
+        },
+    )
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    """For the load balancer: answers without touching pupil data."""
+    return HttpResponse("ok", content_type="text/plain")

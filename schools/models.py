@@ -1,0 +1,184 @@
+"""The organisation: a school board, its schools, school years and their periods."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Board(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("school board")
+        verbose_name_plural = _("school boards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("school board")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    brin = models.CharField(
+        _("BRIN code"), max_length=4, help_text=_("Four characters: two digits, two letters.")
+    )
+    # A school with several locations has one BRIN and a dependance code per location.
+    dependance_code = models.CharField(_("location code"), max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brin", "dependance_code"], name="school_brin_location_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(brin__regex=r"^[0-9]{2}[A-Z]{2}$"), name="school_brin_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(dependance_code="") | Q(dependance_code__regex=r"^[0-9]{2}$"),
+                name="school_dependance_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolYearQuerySet(models.QuerySet):
+    def on(self, day: datetime.date) -> "SchoolYearQuerySet":
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class SchoolYear(models.Model):
+    """A school year such as 2026-2027, from 1 August to 31 July unless set otherwise."""
+
+    start_year = models.PositiveSmallIntegerField(_("first calendar year"), unique=True)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="schoolyear_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @classmethod
+    def default_dates(cls, start_year: int) -> tuple[datetime.date, datetime.date]:
+        return datetime.date(start_year, 8, 1), datetime.date(start_year + 1, 7, 31)
+
+    @classmethod
+    def start_year_on(cls, day: datetime.date) -> int:
+        return day.year if day.month >= 8 else day.year - 1
+
+    @classmethod
+    def current(cls, day: datetime.date | None = None) -> "SchoolYear | None":
+        """The school year that contains the day (today by default), decided by dates alone."""
+        return cls.objects.on(day or timezone.localdate()).first()
+
+    def default_periods(self) -> list[tuple[datetime.date, datetime.date]]:
+        """Two periods: August-January and February-July."""
+        split = datetime.date(self.start_year + 1, 2, 1)
+        return [
+            (self.start_date, split - datetime.timedelta(days=1)),
+            (split, self.end_date),
+        ]
+
+
+class PeriodQuerySet(models.QuerySet):
+    def on(self, day: datetime.date) -> "PeriodQuerySet":
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+    def for_school(self, school: School) -> "PeriodQuerySet":
+        return self.filter(school=school)
+
+
+class Period(models.Model):
+    """A part of a school year at one school; group overviews and plans are made per period."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="periods", verbose_name=_("school")
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="periods", verbose_name=_("school year")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["school_year__start_year", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "number"], name="period_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="period_dates_ordered"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="period_number_positive"),
+        ]
+        indexes = [models.Index(fields=["school", "start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return _("Period %(number)s %(year)s") % {
+            "number": self.number,
+            "year": self.school_year.name,
+        }
+
+    def is_in_use(self) -> bool:
+        """True once anything (an overview, a plan, a meeting) refers to this period.
+
+        Every later model that points to a period does so with PROTECT, so the reverse
+        relations tell, without this app knowing those models.
+        """
+        for relation in self._meta.related_objects:
+            accessor = relation.get_accessor_name()
+            if relation.one_to_many and getattr(self, accessor).exists():
+                return True
+        return False
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.pk and self.is_in_use():
+            original = Period.objects.get(pk=self.pk)
+            if (original.start_date, original.end_date) != (self.start_date, self.end_date):
+                errors["start_date"] = _("This period is in use; its dates can no longer change.")
+        if self.start_date and self.end_date and self.school_year_id:
+            year = self.school_year
+            if self.start_date < year.start_date or self.end_date > year.end_date:
+                errors["end_date"] = _("A period lies within its school year.")
+            overlapping = (
+                Period.objects.filter(school_id=self.school_id, school_year_id=self.school_year_id)
+                .filter(start_date__lte=self.end_date, end_date__gte=self.start_date)
+                .exclude(pk=self.pk)
+            )
+            if overlapping.exists():
+                errors["start_date"] = _("Periods of one school year may not overlap.")
+        if errors:
+            raise ValidationError(errors)
