@@ -1,0 +1,63 @@
+"""Writes about groups, pupils and enrolments."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from pupils.models import Enrolment, EnrolmentKind, Group, GroupTeacherAssignment, Pupil
+
+
+@transaction.atomic
+def enrol(
+    *,
+    pupil: Pupil,
+    group: Group,
+    start_date: datetime.date,
+    kind: str = EnrolmentKind.MAIN,
+    end_date: datetime.date | None = None,
+) -> Enrolment:
+    """Enrol a pupil in a group from `start_date`.
+
+    For a main group, an open main enrolment that started earlier ends on `start_date` (the
+    pupil moves); any other overlap with a main enrolment is refused.
+    """
+    Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if group.school_id != pupil.school_id:
+        raise ValidationError(_("A pupil can only be enrolled in a group of their own school."))
+    if kind == EnrolmentKind.MAIN:
+        for current in Enrolment.objects.filter(
+            pupil=pupil, kind=EnrolmentKind.MAIN, end_date__isnull=True, start_date__lt=start_date
+        ):
+            current.end_date = start_date
+            current.save(update_fields=["end_date"])
+        overlap = Enrolment.objects.filter(pupil=pupil, kind=EnrolmentKind.MAIN).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=start_date)
+        )
+        if end_date is not None:
+            overlap = overlap.filter(start_date__lt=end_date)
+        if overlap.exists():
+            raise ValidationError(_("The pupil is already in another main group in that period."))
+    return Enrolment.objects.create(
+        pupil=pupil, group=group, kind=kind, start_date=start_date, end_date=end_date
+    )
+
+
+@transaction.atomic
+def assign_teacher(
+    *,
+    group: Group,
+    teacher,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    is_substitute: bool = False,
+) -> GroupTeacherAssignment:
+    return GroupTeacherAssignment.objects.create(
+        group=group,
+        teacher=teacher,
+        start_date=start_date,
+        end_date=end_date,
+        is_substitute=is_substitute,
+    )

@@ -1,0 +1,348 @@
+"""Groups and their teachers, pupils, their enrolments in groups, and their guardians.
+
+All date ranges here are half-open: from start_date up to, not including, end_date (empty:
+still running). "Current" is always decided by a date, never by a flag.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from audit.history import pupil_history
+from schools.models import School, SchoolYear
+
+
+def _running_on(day: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+    )
+
+
+def _dates_ordered(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name=name
+    )
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "GroupQuerySet":
+        return self.filter(school=school)
+
+    def in_year(self, school_year: SchoolYear | None) -> "GroupQuerySet":
+        return self.filter(school_year=school_year)
+
+    def taught_by(self, user, on: datetime.date | None = None) -> "GroupQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(
+            pk__in=GroupTeacherAssignment.objects.filter(_running_on(day), teacher=user).values(
+                "group_id"
+            )
+        )
+
+    def with_pupil_counts(self, on: datetime.date | None = None) -> "GroupQuerySet":
+        day = on or timezone.localdate()
+        return self.annotate(
+            pupil_count=models.Count(
+                "enrolments", filter=_running_on(day, "enrolments__"), distinct=True
+            )
+        )
+
+
+class Group(models.Model):
+    """A class (stamgroep) or a composed group of one school year.
+
+    Grades: one grade (groep 5), a combination (groep 3/4: low 3, high 4), or none for a
+    special or composed group.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school")
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school year")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    grade_low = models.PositiveSmallIntegerField(_("lowest grade"), null=True, blank=True)
+    grade_high = models.PositiveSmallIntegerField(_("highest grade"), null=True, blank=True)
+    # The key of the group in the school's administration system (EDEXML), if imported.
+    las_key = models.CharField(_("key in administration system"), max_length=60, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["grade_low", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"], name="group_name_unique_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "las_key"],
+                condition=~Q(las_key=""),
+                name="group_las_key_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(grade_low__isnull=True, grade_high__isnull=True)
+                    | Q(
+                        grade_low__isnull=False,
+                        grade_high__isnull=False,
+                        grade_low__gte=1,
+                        grade_low__lte=models.F("grade_high"),
+                        grade_high__lte=8,
+                    )
+                ),
+                name="group_grades_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def grades_display(self) -> str:
+        if self.grade_low is None:
+            return ""
+        if self.grade_low == self.grade_high:
+            return str(self.grade_low)
+        if self.grade_high == self.grade_low + 1:
+            return f"{self.grade_low}/{self.grade_high}"
+        return f"{self.grade_low}-{self.grade_high}"
+
+
+class GroupTeacherAssignment(models.Model):
+    """A teacher teaches a group for a span of dates; a substitute gets exactly their weeks."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("group")
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="group_assignments",
+        verbose_name=_("teacher"),
+    )
+    is_substitute = models.BooleanField(_("substitute"), default=False)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("teacher assignment")
+        verbose_name_plural = _("teacher assignments")
+        ordering = ["start_date"]
+        constraints = [_dates_ordered("assignment_dates_ordered")]
+        indexes = [models.Index(fields=["teacher", "start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} - {self.group}"
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day of the assignment, as people say it ("up to and including")."""
+        return self.end_date - datetime.timedelta(days=1) if self.end_date else None
+
+
+class PupilQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "PupilQuerySet":
+        return self.filter(school=school)
+
+    def in_group(self, group: Group, on: datetime.date | None = None) -> "PupilQuerySet":
+        day = on or timezone.localdate()
+        return self.filter(
+            pk__in=Enrolment.objects.filter(_running_on(day), group=group).values("pupil_id")
+        )
+
+    def in_groups(self, groups: models.QuerySet, on: datetime.date | None = None):
+        day = on or timezone.localdate()
+        return self.filter(
+            pk__in=Enrolment.objects.filter(_running_on(day), group__in=groups).values("pupil_id")
+        )
+
+    def ordered(self) -> "PupilQuerySet":
+        """Dutch order: by family name without its prefix ("de Vries" under V)."""
+        return self.order_by(Lower("family_name"), Lower("given_name"), Lower("name_prefix"), "pk")
+
+    def search(self, text: str) -> "PupilQuerySet":
+        query = Q()
+        for word in text.split()[:4]:
+            query &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(name_prefix__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Sex(models.IntegerChoices):
+    """Coded as in EDEXML."""
+
+    UNKNOWN = 0, _("unknown")
+    MALE = 1, _("male")
+    FEMALE = 2, _("female")
+    UNSPECIFIED = 9, _("unspecified")
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    # The tussenvoegsel ("de", "van der") is kept apart so that sorting uses the family name.
+    name_prefix = models.CharField(_("name prefix"), max_length=20, blank=True)
+    family_name = models.CharField(_("family name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.PositiveSmallIntegerField(_("sex"), choices=Sex.choices, default=Sex.UNKNOWN)
+    las_key = models.CharField(_("key in administration system"), max_length=60)
+    eck_id = models.CharField(_("ECK-iD"), max_length=255, blank=True)
+    date_in = models.DateField(_("date of entry"))
+    date_out = models.DateField(_("date of leaving"), null=True, blank=True)
+
+    objects = PupilQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = [Lower("family_name"), Lower("given_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "las_key"], name="pupil_las_key_unique"),
+            models.UniqueConstraint(
+                fields=["school", "eck_id"], condition=~Q(eck_id=""), name="pupil_eck_id_unique"
+            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="pupil_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(date_out__isnull=True) | Q(date_out__gte=models.F("date_in")),
+                name="pupil_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_in__gte=models.F("date_of_birth")),
+                name="pupil_entry_after_birth",
+            ),
+        ]
+        indexes = [models.Index(Lower("family_name"), Lower("given_name"), name="pupil_name_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """As it is said: "Sanne de Vries"."""
+        return " ".join(
+            part for part in (self.given_name, self.name_prefix, self.family_name) if part
+        )
+
+    @property
+    def sort_name(self) -> str:
+        """As it is listed: "Vries, Sanne de"."""
+        rest = " ".join(part for part in (self.given_name, self.name_prefix) if part)
+        return f"{self.family_name}, {rest}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class EnrolmentKind(models.TextChoices):
+    MAIN = "main", _("main group")
+    COMPOSED = "composed", _("composed group")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def running_on(self, day: datetime.date | None = None) -> "EnrolmentQuerySet":
+        return self.filter(_running_on(day or timezone.localdate()))
+
+
+class Enrolment(models.Model):
+    """A pupil belongs to a group for a span of dates: one main group at a time, plus any
+    composed groups. A move ends one enrolment and starts another; history is kept."""
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("pupil")
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("group")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=EnrolmentKind.choices, default=EnrolmentKind.MAIN
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["start_date"]
+        constraints = [
+            _dates_ordered("enrolment_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EnrolmentKind.values), name="enrolment_kind_valid"
+            ),
+            # Overlapping ranges are refused by `pupils.actions.enrol`; the database guarantees
+            # at least that a pupil never has two open main enrolments.
+            models.UniqueConstraint(
+                fields=["pupil"],
+                condition=Q(kind=EnrolmentKind.MAIN, end_date__isnull=True),
+                name="enrolment_one_open_main_group",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "start_date", "end_date"]),
+            models.Index(fields=["pupil", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} - {self.group}"
+
+    def is_running_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+
+class Relation(models.TextChoices):
+    MOTHER = "mother", _("mother")
+    FATHER = "father", _("father")
+    PARENT = "parent", _("parent")
+    GUARDIAN = "guardian", pgettext_lazy("relation to a pupil", "guardian")
+    FOSTER_PARENT = "foster_parent", _("foster parent")
+    OTHER = "other", _("other")
+
+
+class Guardian(models.Model):
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="guardians", verbose_name=_("pupil")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    has_parental_authority = models.BooleanField(_("parental authority"), default=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["-has_parental_authority", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relation__in=Relation.values), name="guardian_relation_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
