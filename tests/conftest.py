@@ -1,0 +1,121 @@
+"""Persona fixtures shared by every test: one school with its people, and outsiders."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Membership, Role
+from tests import factories
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    """A small school: group A (teacher) and group B (other teacher), a pupil in each, and a
+    second school with its own IB and pupil."""
+
+    school: object
+    other_school: object
+    group: object
+    other_group: object
+    pupil: object
+    other_group_pupil: object
+    other_school_pupil: object
+    other_school_group: object
+    users: dict  # persona name -> user
+
+
+PERSONAS = [
+    "anonymous",
+    "teacher",
+    "other_teacher",
+    "care_coordinator",
+    "director",
+    "care_team_member",
+    "school_admin",
+    "privacy_officer",
+    "board",
+    "other_school_ib",
+    "superuser",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests build many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    school = factories.SchoolFactory(name="De Regenboog")
+    other_school = factories.SchoolFactory(name="Het Kompas", board=school.board)
+    year = factories.SchoolYearFactory()
+    group = factories.GroupFactory(school=school, school_year=year, name="Groep 5")
+    other_group = factories.GroupFactory(school=school, school_year=year, name="Groep 6")
+    other_school_group = factories.GroupFactory(
+        school=other_school, school_year=year, name="Groep 5 Kompas"
+    )
+    pupil = factories.PupilFactory(
+        school=school, given_name="Sanne", name_prefix="de", family_name="Vries"
+    )
+    factories.EnrolmentFactory(pupil=pupil, group=group)
+    factories.GuardianFactory(pupil=pupil, name="Anna de Vries")
+    other_group_pupil = factories.PupilFactory(
+        school=school, given_name="Daan", family_name="Bakker"
+    )
+    factories.EnrolmentFactory(pupil=other_group_pupil, group=other_group)
+    other_school_pupil = factories.PupilFactory(
+        school=other_school, given_name="Emma", family_name="Smit"
+    )
+    factories.EnrolmentFactory(pupil=other_school_pupil, group=other_school_group)
+
+    users = {}
+
+    def member(name: str, role: str, at=school) -> None:
+        user = factories.UserFactory(email=f"{name}@school.example", full_name=name.title())
+        if role == Role.BOARD:
+            Membership.objects.create(user=user, board=school.board, role=role)
+        else:
+            factories.MembershipFactory(user=user, school=at, role=role)
+        users[name] = user
+
+    member("teacher", Role.TEACHER)
+    factories.AssignmentFactory(group=group, teacher=users["teacher"])
+    member("other_teacher", Role.TEACHER)
+    factories.AssignmentFactory(group=other_group, teacher=users["other_teacher"])
+    member("care_coordinator", Role.CARE_COORDINATOR)
+    member("director", Role.DIRECTOR)
+    member("care_team_member", Role.CARE_TEAM_MEMBER)
+    member("school_admin", Role.SCHOOL_ADMIN)
+    member("privacy_officer", Role.PRIVACY_OFFICER)
+    member("board", Role.BOARD)
+    member("other_school_ib", Role.CARE_COORDINATOR, at=other_school)
+    users["superuser"] = factories.UserFactory(
+        email="operator@hgw.example", full_name="Operator", is_staff=True, is_superuser=True
+    )
+    return World(
+        school=school,
+        other_school=other_school,
+        group=group,
+        other_group=other_group,
+        pupil=pupil,
+        other_group_pupil=other_group_pupil,
+        other_school_pupil=other_school_pupil,
+        other_school_group=other_school_group,
+        users=users,
+    )
+
+
+@pytest.fixture
+def client_for(client, world):
+    """A test client logged in as the named persona (anonymous: not logged in)."""
+
+    def _client(persona: str):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(world.users[persona])
+        return client
+
+    return _client

@@ -1,0 +1,168 @@
+"""The access matrix: every URL of hgw, for every persona, with the expected answer.
+
+It walks the URL resolver, so a URL added without an entry here fails
+`test_every_url_has_an_entry`. Expected answers:
+- 200 / 302: that status (302 not to the login page);
+- LOGIN: a redirect to the login page (the persona is not signed in);
+- 404: denied; outsiders never learn that something exists.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+LOGIN = "login"
+SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
+AT_SCHOOL = [p for p in SIGNED_IN if p not in ("board", "superuser")]
+
+
+def _all(value, **overrides) -> dict:
+    expected = dict.fromkeys(SIGNED_IN, value)
+    expected["anonymous"] = LOGIN
+    expected.update(overrides)
+    return expected
+
+
+def _only(allowed: dict, otherwise=404) -> dict:
+    return _all(otherwise, **allowed)
+
+
+def _public(value=200) -> dict:
+    return dict.fromkeys(PERSONAS, value)
+
+
+@dataclass
+class Entry:
+    expected: dict
+    kwargs: object = None  # callable(world) -> dict
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def pupil(world):
+    return {"pk": world.pupil.pk}
+
+
+def group(world):
+    return {"pk": world.group.pk}
+
+
+# For the pupil of group A (taught by "teacher"): who sees what.
+SEES_PUPIL = {"teacher": 200, "care_coordinator": 200, "director": 200, "school_admin": 200}
+SCHOOL_WIDE = {"care_coordinator": 200, "director": 200, "school_admin": 200}
+
+MATRIX: dict[str, Entry] = {
+    "home": Entry(_all(200)),
+    "health": Entry(_public(200)),
+    "set_language": Entry(_public(302), method="post", data={"language": "en", "next": "/"}),
+    "pupil_dossier": Entry(_only(dict.fromkeys(SEES_PUPIL, 302)), kwargs=pupil),
+    "pupil_dossier_tab": Entry(
+        _only(SEES_PUPIL), kwargs=lambda w: {"pk": w.pupil.pk, "tab": "gegevens"}
+    ),
+    "pupils:pupil_basic": Entry(_only(SEES_PUPIL), kwargs=pupil),
+    "pupils:group_list": Entry(_all(200)),
+    "pupils:group_detail": Entry(_only(SEES_PUPIL), kwargs=group),
+    # An empty form: the two roles that may assign teachers see it again with errors.
+    "pupils:assignment_add": Entry(
+        _only({"care_coordinator": 200, "school_admin": 200}), kwargs=group, method="post"
+    ),
+    # The IB of the other school sees their own school's list (without our pupils).
+    "pupils:pupil_list": Entry(_only(SCHOOL_WIDE | {"other_school_ib": 200})),
+    "accounts:staff_list": Entry(_only({"school_admin": 200})),
+    "accounts:membership_end": Entry(
+        _only({"school_admin": 302}),
+        kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},
+        method="post",
+    ),
+    "accounts:school_choose": Entry(_only(dict.fromkeys(AT_SCHOOL, 200))),
+    "accounts:login": Entry(_all(302, anonymous=200)),
+    "accounts:logout": Entry(_public(LOGIN), method="post"),
+    "accounts:password_change": Entry(_all(200)),
+    "accounts:password_change_done": Entry(_all(200)),
+    "accounts:password_reset": Entry(_public(200)),
+    "accounts:password_reset_done": Entry(_public(200)),
+    "accounts:password_reset_confirm": Entry(
+        _public(200), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "accounts:password_reset_complete": Entry(_public(200)),
+}
+
+
+def _url_patterns(patterns=None, namespace: str = "") -> dict[str, URLPattern]:
+    """Every named URL pattern, by its full name ("pupils:group_detail")."""
+    found = {}
+    for item in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(item, URLResolver):
+            inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
+            found |= _url_patterns(item.url_patterns, inner)
+        elif isinstance(item, URLPattern) and item.name:
+            found[f"{namespace}{item.name}"] = item
+    return found
+
+
+def _url_names() -> list[str]:
+    return list(_url_patterns())
+
+
+def test_every_url_has_an_entry():
+    hgw_urls = {name for name in _url_names() if not name.startswith("admin:")}
+    assert hgw_urls - MATRIX.keys() == set(), "add these URLs to the access matrix"
+    assert MATRIX.keys() - hgw_urls == set(), "these matrix entries name no URL"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_access(url_name, persona, world, client_for):
+    entry = MATRIX[url_name]
+    url = reverse(url_name, kwargs=entry.kwargs(world) if entry.kwargs else None)
+    client = client_for(persona)
+    response = getattr(client, entry.method)(url, entry.data)
+    expected = entry.expected[persona]
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code == expected
+        if expected == 302:
+            assert not response["Location"].startswith(reverse("accounts:login"))
+
+
+# Values for the arguments admin URLs take (the permission check comes before any lookup).
+ADMIN_URL_KWARGS = {"app_label": "pupils", "object_id": "1", "content_type_id": "1", "id": "1"}
+
+
+def _admin_url(name: str, pattern: URLPattern) -> str:
+    arguments = pattern.pattern.regex.groupindex
+    return reverse(name, kwargs={key: ADMIN_URL_KWARGS[key] for key in arguments})
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "superuser"])
+def test_admin_is_for_platform_operators_only(persona, world, client_for):
+    """Every admin URL sends everyone but a superuser to the admin's login page."""
+    client = client_for(persona)
+    admin_patterns = {n: p for n, p in _url_patterns().items() if n.startswith("admin:")}
+    assert len(admin_patterns) > 20
+    for name, pattern in admin_patterns.items():
+        if name in ("admin:login", "admin:logout"):  # the way in and out
+            continue
+        url = _admin_url(name, pattern)
+        response = client.get(url)
+        assert response.status_code in (302, 404), (name, response.status_code)
+        if response.status_code == 302:
+            assert (
+                "/admin/login/" in response["Location"] or "/inloggen/" in response["Location"]
+            ), (
+                name,
+                response["Location"],
+            )
+
+
+def test_admin_changelists_open_for_superuser(world, client_for):
+    client = client_for("superuser")
+    names = [n for n in _url_names() if n.startswith("admin:") and n.endswith("_changelist")]
+    assert names
+    for name in names:
+        assert client.get(reverse(name)).status_code == 200, name
