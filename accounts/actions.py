@@ -37,3 +37,47 @@ def end_memberships(
         user.is_active = False
         user.save(update_fields=["is_active"])
     return ended
+
+
+class MembershipExists(Exception):
+    """The person already holds this role at this school."""
+
+
+@transaction.atomic
+def add_member(
+    *,
+    school: School,
+    email: str,
+    full_name: str,
+    role: str,
+    start_date: datetime.date,
+    by: User,
+) -> tuple[User, bool]:
+    """Give a person a role at a school from `start_date`; returns (user, invited).
+
+    Someone new gets an account without a password and an invitation to choose one (sent
+    after the transaction commits, in the background). An existing account, also one
+    deactivated earlier, is reused: a person is one account however many schools they work at.
+    """
+    from accounts.tasks import send_invitation
+
+    address = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=address).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(address, full_name)
+    elif not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    running = Membership.objects.filter(
+        _not_ended_by(start_date), user=user, school=school, role=role
+    )
+    if running.exists():
+        raise MembershipExists
+    membership = Membership(user=user, school=school, role=role, start_date=start_date)
+    membership._history_user = by
+    membership.save()
+    invited = not user.has_usable_password()
+    if invited:
+        transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk, school_id=school.pk))
+    return user, invited

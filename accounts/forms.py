@@ -2,7 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import SCHOOL_ROLES, User
 
 
 def _helper(submit_label: str) -> FormHelper:
@@ -37,11 +40,37 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send the link"))
 
+    def get_users(self, email):
+        # People added by the school (or an import) have no password yet; this link is how
+        # they choose their first one. Django's default skips them.
+        return (
+            user for user in User.objects.filter(email__iexact=email, is_active=True) if user.email
+        )
+
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Set password"))
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in SCHOOL_ROLES])
+    start_date = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add"))
+        self.helper.form_action = action
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
 
 
 class SchoolChoiceForm(forms.Form):

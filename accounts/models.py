@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from schools.models import Board, School
+from schools.models import Board, DatedRange, School
 
 
 class UserManager(BaseUserManager):
@@ -104,7 +104,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(school=school)
 
 
-class Membership(models.Model):
+class Membership(DatedRange, models.Model):
     """A user's role at a school (or, for the board role, at a board) from a date, until a date.
 
     Dates are half-open: active from start_date up to, not including, end_date. A membership
@@ -166,6 +166,3 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.school or self.board
         return f"{self.user} - {self.get_role_display()} - {where}"
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)

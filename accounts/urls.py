@@ -66,5 +66,7 @@ urlpatterns = [
     ),
     path("school/", views.school_choose, name="school_choose"),
     path("medewerkers/", views.staff_list, name="staff_list"),
+    path("medewerkers/toevoegen/", views.staff_add, name="staff_add"),
+    path("medewerkers/<int:user_pk>/", views.staff_detail, name="staff_detail"),
     path("medewerkers/<int:user_pk>/beeindigen/", views.membership_end, name="membership_end"),
 ]

@@ -4,12 +4,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.actions import end_memberships
-from accounts.forms import SchoolChoiceForm
+from accounts.actions import MembershipExists, add_member, end_memberships
+from accounts.forms import MemberForm, SchoolChoiceForm
 from accounts.models import Membership, User
 from hgw import access
 from hgw.middleware import SESSION_SCHOOL_KEY
@@ -46,6 +47,40 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     page = Paginator(_staff_at(actor.school), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/staff_list.html", {"page": page})
+
+
+@login_required
+def staff_add(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    form = MemberForm(request.POST or None, action=reverse("accounts:staff_add"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, invited = add_member(school=actor.school, by=request.user, **form.cleaned_data)
+        except MembershipExists:
+            form.add_error("role", _("This person already has this role at this school."))
+        else:
+            if invited:
+                message = _("%(name)s has been added and gets an e-mail to choose a password.")
+            else:
+                message = _("%(name)s has been added.")
+            messages.success(request, message % {"name": person.full_name})
+            return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_add.html", {"form": form})
+
+
+@login_required
+def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
+    return render(
+        request,
+        "accounts/staff_detail.html",
+        {"person": person, "can_end": person.pk != request.user.pk},
+    )
 
 
 @login_required

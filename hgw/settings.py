@@ -202,6 +202,8 @@ if _mailer == "smtp":
         "timeout": env_int("EMAIL_TIMEOUT", 20),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hgw <noreply@localhost>")
+# The address people reach hgw at; links in e-mail sent from the background worker use it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -26,14 +26,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 access.Actor(user=actor.user, school=actor.school, roles=frozenset({Role.TEACHER}))
             )
             .with_pupil_counts(actor.today)
-            .order_by("grade_low", "name")
+            .ordered()
         )
     if actor.has(Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN):
         context["school_groups"] = (
-            access.groups_visible(actor)
-            .in_year(year)
-            .with_pupil_counts(actor.today)
-            .order_by("grade_low", "name")
+            access.groups_visible(actor).in_year(year).with_pupil_counts(actor.today).ordered()
         )
     if actor.has(Role.DIRECTOR):
         context["summary"] = _school_summary(actor, year)

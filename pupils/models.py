@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.history import pupil_history
-from schools.models import School, SchoolYear
+from schools.models import DatedRange, School, SchoolYear
 
 
 def _running_on(day: datetime.date, prefix: str = "") -> Q:
@@ -44,6 +44,10 @@ class GroupQuerySet(models.QuerySet):
                 "group_id"
             )
         )
+
+    def ordered(self) -> "GroupQuerySet":
+        """By grade, then name; groups without a grade (composed, special) last."""
+        return self.order_by(models.F("grade_low").asc(nulls_last=True), "name", "pk")
 
     def with_pupil_counts(self, on: datetime.date | None = None) -> "GroupQuerySet":
         day = on or timezone.localdate()
@@ -117,7 +121,7 @@ class Group(models.Model):
         return f"{self.grade_low}-{self.grade_high}"
 
 
-class GroupTeacherAssignment(models.Model):
+class GroupTeacherAssignment(DatedRange, models.Model):
     """A teacher teaches a group for a span of dates; a substitute gets exactly their weeks."""
 
     group = models.ForeignKey(
@@ -144,11 +148,6 @@ class GroupTeacherAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} - {self.group}"
-
-    @property
-    def last_day(self) -> datetime.date | None:
-        """The last day of the assignment, as people say it ("up to and including")."""
-        return self.end_date - datetime.timedelta(days=1) if self.end_date else None
 
 
 class PupilQuerySet(models.QuerySet):
@@ -265,7 +264,7 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.filter(_running_on(day or timezone.localdate()))
 
 
-class Enrolment(models.Model):
+class Enrolment(DatedRange, models.Model):
     """A pupil belongs to a group for a span of dates: one main group at a time, plus any
     composed groups. A move ends one enrolment and starts another; history is kept."""
 
@@ -308,9 +307,6 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} - {self.group}"
-
-    def is_running_on(self, day: datetime.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
 
 class Relation(models.TextChoices):

@@ -12,7 +12,7 @@ from audit.log import note_pupils
 from hgw import access
 from pupils.actions import assign_teacher
 from pupils.forms import TeacherAssignmentForm
-from pupils.models import Enrolment, GroupTeacherAssignment, Pupil
+from pupils.models import Enrolment, GroupTeacherAssignment
 from schools.models import SchoolYear
 
 # Sort keys a group page accepts, and how each orders the pupils.
@@ -30,12 +30,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     current = SchoolYear.current(actor.today)
     year_param = request.GET.get("jaar", "")
     year = next((y for y in years if str(y.start_year) == year_param), None) or current
-    groups = (
-        access.groups_visible(actor)
-        .in_year(year)
-        .with_pupil_counts(actor.today)
-        .order_by("grade_low", "name")
-    )
+    groups = access.groups_visible(actor).in_year(year).with_pupil_counts(actor.today).ordered()
     page = Paginator(groups, 40).get_page(request.GET.get("page"))
     return render(
         request,
@@ -49,43 +44,32 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assignments_of(group):
-    return (
-        GroupTeacherAssignment.objects.filter(group=group)
-        .select_related("teacher")
-        .order_by("-start_date", "teacher__full_name")
-    )
-
-
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = access.actor_for(request)
     group = access.get_group_or_404(request, pk)
     sort = request.GET.get("sort", "name")
-    if sort not in GROUP_SORTS:
-        sort = "name"
-    pupils = (
-        access.pupils_visible(actor)
-        .in_group(group, on=actor.today)
-        .annotate(family=Lower("family_name"), given=Lower("given_name"))
-        .order_by(*GROUP_SORTS[sort], "pk")
+    form = _assignment_form(actor, group) if access.can_assign_teachers(actor, group) else None
+    return _render_group(request, actor, group, sort=sort, form=form)
+
+
+@require_POST
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    group = access.get_group_or_404(request, pk)
+    if not access.can_assign_teachers(actor, group):
+        raise Http404
+    form = _assignment_form(actor, group, request.POST)
+    if not form.is_valid():
+        return _render_group(request, actor, group, sort="name", form=form)
+    assign_teacher(
+        group=group,
+        teacher=form.cleaned_data["teacher"],
+        start_date=form.cleaned_data["start_date"],
+        end_date=form.end_date,
+        is_substitute=form.cleaned_data["is_substitute"],
     )
-    pupils = list(pupils)
-    note_pupils(request, pupils)
-    can_assign = access.can_assign_teachers(actor, group)
-    form = _assignment_form(actor, group) if can_assign else None
-    return render(
-        request,
-        "pupils/group_detail.html",
-        {
-            "group": group,
-            "pupils": pupils,
-            "sort": sort,
-            "today": actor.today,
-            "assignments": _assignments_of(group),
-            "can_assign_teachers": can_assign,
-            "form": form,
-        },
-    )
+    messages.success(request, _("The teacher has been added to the group."))
+    return redirect("pupils:group_detail", pk=group.pk)
 
 
 def _assignment_form(actor, group, data=None) -> TeacherAssignmentForm:
@@ -96,24 +80,16 @@ def _assignment_form(actor, group, data=None) -> TeacherAssignmentForm:
     )
 
 
-@require_POST
-def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = access.actor_for(request)
-    group = access.get_group_or_404(request, pk)
-    if not access.can_assign_teachers(actor, group):
-        raise Http404
-    form = _assignment_form(actor, group, request.POST)
-    if form.is_valid():
-        assign_teacher(
-            group=group,
-            teacher=form.cleaned_data["teacher"],
-            start_date=form.cleaned_data["start_date"],
-            end_date=form.end_date,
-            is_substitute=form.cleaned_data["is_substitute"],
-        )
-        messages.success(request, _("The teacher has been added to the group."))
-        return redirect("pupils:group_detail", pk=group.pk)
-    pupils = list(access.pupils_visible(actor).in_group(group, on=actor.today).ordered())
+def _render_group(request, actor, group, *, sort: str, form) -> HttpResponse:
+    """The group page: its pupils today (sortable), its teachers, and the assignment form."""
+    if sort not in GROUP_SORTS:
+        sort = "name"
+    pupils = list(
+        access.pupils_visible(actor)
+        .in_group(group, on=actor.today)
+        .annotate(family=Lower("family_name"), given=Lower("given_name"))
+        .order_by(*GROUP_SORTS[sort], "pk")
+    )
     note_pupils(request, pupils)
     return render(
         request,
@@ -121,10 +97,12 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "group": group,
             "pupils": pupils,
-            "sort": "name",
+            "sort": sort,
             "today": actor.today,
-            "assignments": _assignments_of(group),
-            "can_assign_teachers": True,
+            "assignments": GroupTeacherAssignment.objects.filter(group=group)
+            .select_related("teacher")
+            .order_by("-start_date", "teacher__full_name"),
+            "can_assign_teachers": form is not None,
             "form": form,
         },
     )
@@ -170,13 +148,4 @@ def pupil_basic(request: HttpRequest, pk: int) -> HttpResponse:
             "guardians": pupil.guardians.all(),
             "today": timezone.localdate(),
         },
-    )
-
-
-def current_main_enrolment(pupil: Pupil, on=None) -> Enrolment | None:
-    return (
-        Enrolment.objects.running_on(on)
-        .filter(pupil=pupil, kind="main")
-        .select_related("group")
-        .first()
     )

@@ -8,6 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class DatedRange:
+    """For models with a half-open date range: from start_date up to, not including, end_date
+    (empty: still running). Memberships, teacher assignments and enrolments use it."""
+
+    start_date: datetime.date
+    end_date: datetime.date | None
+
+    def is_running_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day in the range, as people say it ("up to and including")."""
+        return self.end_date - datetime.timedelta(days=1) if self.end_date else None
+
+
 class Board(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
 

@@ -72,6 +72,10 @@ MATRIX: dict[str, Entry] = {
     # The IB of the other school sees their own school's list (without our pupils).
     "pupils:pupil_list": Entry(_only(SCHOOL_WIDE | {"other_school_ib": 200})),
     "accounts:staff_list": Entry(_only({"school_admin": 200})),
+    "accounts:staff_add": Entry(_only({"school_admin": 200})),
+    "accounts:staff_detail": Entry(
+        _only({"school_admin": 200}), kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk}
+    ),
     "accounts:membership_end": Entry(
         _only({"school_admin": 302}),
         kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},

@@ -1,0 +1,35 @@
+"""Background work of accounts: e-mail leaves the request (see README, "Background work")."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from schools.models import School
+
+
+@task
+def send_invitation(*, user_id: int, school_id: int) -> None:
+    """Invite a new person to choose a password. The e-mail names the school, no pupil."""
+    user = User.objects.get(pk=user_id)
+    school = School.objects.get(pk=school_id)
+    if not user.is_active or user.has_usable_password():
+        return  # they found their way in already
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "school": school, "link": settings.SITE_URL.rstrip("/") + path}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
