@@ -2,11 +2,13 @@
 
 Each tab is a view of the app that owns the data, named here by its URL name; the dossier
 shell (`hgw.views.pupil_dossier`) shows the tabs the person may see and embeds the chosen
-one. Later apps add their tab here.
+one. The list is the whole dossier as designed; a tab appears once the app that owns it
+provides its URL (so far: gegevens).
 """
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,23 @@ class Tab:
 
 TABS: list[Tab] = [
     Tab("gegevens", _("Details"), "pupils:pupil_basic", Category.BASIC),
+    Tab("toetsen", _("Tests"), "pupils:pupil_results", Category.LEARNING),
+    Tab("logboek", _("Pupil log"), "pupils:pupil_log", Category.LEARNING),
+    Tab("plannen", _("Plans"), "groupplans:pupil_plans", Category.LEARNING),
+    Tab("besprekingen", _("Meetings"), "meetings:pupil_meetings", Category.LEARNING),
+    Tab("route", _("Care route"), "careroute:pupil_route", Category.LEARNING),
+    Tab("documenten", _("Documents"), "careroute:pupil_documents", Category.SENSITIVE),
 ]
 
-DEFAULT_TAB = TABS[0].slug
+
+def _provided(tab: Tab) -> bool:
+    try:
+        reverse(tab.url_name, kwargs={"pk": 1})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def available_tabs(categories: frozenset[Category]) -> list[Tab]:
+    """The tabs that exist so far and whose data the person may see, in dossier order."""
+    return [tab for tab in TABS if tab.category in categories and _provided(tab)]

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Role
 from hgw import access
-from hgw.dossier import TABS
+from hgw.dossier import available_tabs
 from pupils.models import Enrolment
 from schools.models import Period, SchoolYear
 
@@ -57,8 +57,7 @@ def pupil_dossier(request: HttpRequest, pk: int, tab: str | None = None) -> Http
     """The dossier shell: a header and the tabs the person may see, with one tab embedded."""
     actor = access.actor_for(request)
     pupil = access.get_pupil_or_404(request, pk)
-    allowed = access.categories_for(actor)
-    tabs = [t for t in TABS if t.category in allowed]
+    tabs = available_tabs(access.categories_for(actor))
     if tab is None:
         return redirect("pupil_dossier_tab", pk=pk, tab=tabs[0].slug)
     current = next((t for t in tabs if t.slug == tab), None)

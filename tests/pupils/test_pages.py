@@ -142,3 +142,12 @@ def test_dossier_with_unknown_tab_is_404(world, client_for):
         reverse("pupil_dossier_tab", args=[world.pupil.pk, "onbekend"])
     )
     assert response.status_code == 404
+
+
+def test_dossier_lists_only_tabs_whose_view_exists():
+    from hgw.access import Category
+    from hgw.dossier import TABS, available_tabs
+
+    assert [t.slug for t in TABS][:3] == ["gegevens", "toetsen", "logboek"]
+    assert [t.slug for t in available_tabs(frozenset(Category))] == ["gegevens"]
+    assert available_tabs(frozenset()) == []
