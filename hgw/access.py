@@ -152,3 +152,29 @@ def can_assign_teachers(actor: Actor, group: Group) -> bool:
         and group.school_id == actor.school.pk
         and actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
     )
+
+
+def can_enter_results(actor: Actor, pupil: Pupil) -> bool:
+    """The IB, and the teacher of the pupil's group; the director reads only."""
+    if actor.school is None or pupil.school_id != actor.school.pk:
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    teacher_only = Actor(
+        user=actor.user, school=actor.school, roles=frozenset({Role.TEACHER}), today=actor.today
+    )
+    return actor.has(Role.TEACHER) and can_view(teacher_only, pupil, Category.LEARNING)
+
+
+def can_import(actor: Actor) -> bool:
+    """Imports of pupils, staff and results: the school administration and the IB."""
+    return actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
+
+
+def can_edit_guardians(actor: Actor, pupil: Pupil) -> bool:
+    """Guardians are administrative data: the school administration and the IB keep them."""
+    return (
+        actor.school is not None
+        and pupil.school_id == actor.school.pk
+        and actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
+    )

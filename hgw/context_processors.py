@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
             "groups": access.groups_visible(actor).exists() if actor.school else False,
             "pupils": access.can_search_pupils(actor),
             "staff": access.can_manage_staff(actor),
+            "imports": access.can_import(actor),
         },
         "role_labels": sorted(str(_label(r)) for r in actor.roles),
     }

@@ -7,7 +7,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from pupils.models import Enrolment, EnrolmentKind, Group, GroupTeacherAssignment, Pupil
+from pupils.models import (
+    Enrolment,
+    EnrolmentKind,
+    Group,
+    GroupTeacherAssignment,
+    Instrument,
+    Pupil,
+    TestResult,
+)
 
 
 @transaction.atomic
@@ -22,14 +30,15 @@ def enrol(
     """Enrol a pupil in a group from `start_date`.
 
     For a main group, an open main enrolment that started earlier ends on `start_date` (the
-    pupil moves); any other overlap with a main enrolment is refused.
+    pupil moves; one that started that same day ends before it ever ran, and stays in the
+    history as a correction); any other overlap with a main enrolment is refused.
     """
     Pupil.objects.select_for_update().get(pk=pupil.pk)
     if group.school_id != pupil.school_id:
         raise ValidationError(_("A pupil can only be enrolled in a group of their own school."))
     if kind == EnrolmentKind.MAIN:
         for current in Enrolment.objects.filter(
-            pupil=pupil, kind=EnrolmentKind.MAIN, end_date__isnull=True, start_date__lt=start_date
+            pupil=pupil, kind=EnrolmentKind.MAIN, end_date__isnull=True, start_date__lte=start_date
         ):
             current.end_date = start_date
             current.save(update_fields=["end_date"])
@@ -60,4 +69,27 @@ def assign_teacher(
         start_date=start_date,
         end_date=end_date,
         is_substitute=is_substitute,
+    )
+
+
+@transaction.atomic
+def record_result(
+    *,
+    pupil: Pupil,
+    instrument: Instrument,
+    date_taken: datetime.date,
+    score=None,
+    level: str = "",
+    moment: str = "",
+    by=None,
+) -> TestResult:
+    """Record a result entered by hand."""
+    return TestResult.objects.create(
+        pupil=pupil,
+        instrument=instrument,
+        date_taken=date_taken,
+        score=score,
+        level=level,
+        moment=moment.strip().upper(),
+        entered_by=by,
     )

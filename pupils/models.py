@@ -342,3 +342,287 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Test results -------------------------------------------------------------------------------
+
+
+class SubjectArea(models.TextChoices):
+    TECHNICAL_READING = "technical_reading", _("technical reading")
+    READING_COMPREHENSION = "reading_comprehension", _("reading comprehension")
+    SPELLING = "spelling", _("spelling")
+    LANGUAGE = "language", _("language")
+    MATHS = "maths", _("maths")
+    EMERGENT_LITERACY = "emergent_literacy", _("emergent literacy")
+    EMERGENT_NUMERACY = "emergent_numeracy", _("emergent numeracy")
+    OTHER = "other", _("other")
+
+
+class ScoreKind(models.TextChoices):
+    ABILITY_SCORE = "ability_score", _("ability score")
+    WORDS_PER_MINUTE = "words_per_minute", _("words per minute")
+    PERCENTAGE = "percentage", _("percentage")
+    MARK = "mark", _("mark")
+    LEVEL_ONLY = "level_only", _("level only")
+
+
+class LevelScale(models.TextChoices):
+    NONE = "none", _("no levels")
+    ROMAN = "I-V", _("I to V (I best)")
+    LETTERS = "A-E", _("A to E (A best)")
+    AVI = "AVI", _("AVI levels")
+
+
+# The levels of each scale, from worst to best.
+LEVELS: dict[str, list[str]] = {
+    LevelScale.NONE: [],
+    LevelScale.ROMAN: ["V", "IV", "III", "II", "I"],
+    LevelScale.LETTERS: ["E", "D", "C", "B", "A"],
+    LevelScale.AVI: ["Start", "M3", "E3", "M4", "E4", "M5", "E5", "M6", "E6", "M7", "E7", "Plus"],
+}
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "InstrumentQuerySet":
+        """The instruments every school has, and the school's own."""
+        return self.filter(Q(school__isnull=True) | Q(school=school))
+
+
+class Instrument(models.Model):
+    """A test (toets) with its scale: what a score means and which direction is better."""
+
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="instruments",
+        null=True,
+        blank=True,
+        verbose_name=_("school"),
+        help_text=_("Empty: available to every school."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    subject = models.CharField(_("subject area"), max_length=30, choices=SubjectArea.choices)
+    score_kind = models.CharField(_("kind of score"), max_length=20, choices=ScoreKind.choices)
+    level_scale = models.CharField(
+        _("levels"), max_length=5, choices=LevelScale.choices, default=LevelScale.NONE
+    )
+    higher_score_is_better = models.BooleanField(_("a higher score is better"), default=True)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["subject", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "name"], name="instrument_name_unique_per_school"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(school__isnull=True),
+                name="instrument_name_unique_shared",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=SubjectArea.values), name="instrument_subject_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(score_kind__in=ScoreKind.values), name="instrument_score_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(level_scale__in=LevelScale.values), name="instrument_scale_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(score_kind=ScoreKind.LEVEL_ONLY) | ~Q(level_scale=LevelScale.NONE),
+                name="instrument_level_only_has_levels",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def levels(self) -> list[str]:
+        return LEVELS[self.level_scale]
+
+    @property
+    def has_score(self) -> bool:
+        return self.score_kind != ScoreKind.LEVEL_ONLY
+
+    def normalise_level(self, text: str) -> str:
+        """The level as this scale writes it ("iii" -> "III", "avi-m4" -> "M4"); "" for none.
+
+        Raises ValueError for a level the scale does not have.
+        """
+        cleaned = text.strip()
+        if not cleaned:
+            return ""
+        if self.level_scale == LevelScale.AVI:
+            cleaned = cleaned.upper().removeprefix("AVI").strip(" -:")
+        for level in self.levels:
+            if cleaned.upper() == level.upper():
+                return level
+        raise ValueError(
+            _("%(level)s is not a level of %(instrument)s (levels: %(levels)s).")
+            % {"level": text, "instrument": self.name, "levels": ", ".join(self.levels) or "-"}
+        )
+
+    def level_rank(self, level: str) -> int | None:
+        """Higher is better, whatever the scale; None when there is no level."""
+        return self.levels.index(level) if level in self.levels else None
+
+
+class TestResultQuerySet(models.QuerySet):
+    def chronological(self) -> "TestResultQuerySet":
+        return self.order_by("date_taken", "pk")
+
+
+class TestResult(models.Model):
+    """One result of one pupil on one instrument, taken on a date."""
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="results", verbose_name=_("pupil")
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="results", verbose_name=_("instrument")
+    )
+    date_taken = models.DateField(_("date taken"))
+    # The moment in the test calendar, e.g. "M4" (middle of grade 4) or "E4" (end).
+    moment = models.CharField(_("moment"), max_length=10, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    level = models.CharField(_("level"), max_length=10, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("entered by"),
+    )
+    import_record = models.ForeignKey(
+        "ImportRecord",
+        on_delete=models.PROTECT,
+        related_name="results",
+        null=True,
+        blank=True,
+        verbose_name=_("import"),
+    )
+
+    objects = TestResultQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("test result")
+        verbose_name_plural = _("test results")
+        ordering = ["date_taken"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "instrument", "date_taken"], name="result_unique_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=False) | ~Q(level=""), name="result_has_score_or_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.date_taken}"
+
+
+# Imports ------------------------------------------------------------------------------------
+
+
+class ImportKind(models.TextChoices):
+    EDEXML = "edexml", _("EDEXML (pupils, groups and staff)")
+    PUPILS_CSV = "pupils_csv", _("pupils (CSV)")
+    GUARDIANS_CSV = "guardians_csv", _("guardians (CSV)")
+    RESULTS_CSV = "results_csv", _("test results (CSV)")
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("columns to match")
+    PREVIEW = "preview", _("ready to check")
+    QUEUED = "queued", _("waiting to be processed")
+    APPLYING = "applying", _("being processed")
+    APPLIED = "applied", _("imported")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ImportRecord(models.Model):
+    """One import: who, when, which file, what it changed, and how it ended.
+
+    Between upload and confirmation `data` holds what hgw read from the file — only the
+    fields hgw stores, never the rest of the file — and it is emptied once the import is
+    applied or cancelled, leaving the counts and the problems found.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="imports", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    data = models.JSONField(_("data read"), default=dict, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    progress = models.CharField(_("progress"), max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ImportKind.values), name="import_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="import_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be checked or confirmed by a person."""
+        return self.status in (ImportStatus.MAPPING, ImportStatus.PREVIEW)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.APPLYING)
+
+
+class ColumnMapping(models.Model):
+    """How a school's CSV files of one kind name our fields: matched once, remembered."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="column_mappings", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    # Our field name -> the file's column header (normalised).
+    columns = models.JSONField(_("columns"), default=dict)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind"], name="column_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.kind}"

@@ -36,6 +36,19 @@ class Board(models.Model):
         return self.name
 
 
+MAIN_LOCATION_CODES = ("", "00")  # administration systems write the main location either way
+
+
+def _location_codes(dependance_code: str) -> tuple[str, ...]:
+    return MAIN_LOCATION_CODES if dependance_code in MAIN_LOCATION_CODES else (dependance_code,)
+
+
+class SchoolQuerySet(models.QuerySet):
+    def with_brin(self, brin: str, dependance_code: str = "") -> "SchoolQuerySet":
+        """The school with this BRIN code and location ("" and "00" both mean the main one)."""
+        return self.filter(brin=brin.upper(), dependance_code__in=_location_codes(dependance_code))
+
+
 class School(models.Model):
     board = models.ForeignKey(
         Board, on_delete=models.PROTECT, related_name="schools", verbose_name=_("school board")
@@ -46,6 +59,8 @@ class School(models.Model):
     )
     # A school with several locations has one BRIN and a dependance code per location.
     dependance_code = models.CharField(_("location code"), max_length=2, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school")
@@ -66,6 +81,11 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def has_brin(self, brin: str, dependance_code: str = "") -> bool:
+        return self.brin == brin.upper() and self.dependance_code in _location_codes(
+            dependance_code
+        )
 
 
 class SchoolYearQuerySet(models.QuerySet):

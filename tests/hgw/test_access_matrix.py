@@ -54,6 +54,27 @@ def group(world):
 SEES_PUPIL = {"teacher": 200, "care_coordinator": 200, "director": 200, "school_admin": 200}
 SCHOOL_WIDE = {"care_coordinator": 200, "director": 200, "school_admin": 200}
 
+IMPORTERS = {"care_coordinator": 200, "school_admin": 200}
+GUARDIAN_KEEPERS = IMPORTERS
+
+
+def _import(world, status="cancelled"):
+    from pupils.models import ImportRecord
+
+    return ImportRecord.objects.create(
+        school=world.school,
+        kind="results_csv",
+        file_name="toetsen.csv",
+        status=status,
+        data={
+            "headers": ["Leerlingnummer"],
+            "rows": [[2, {"Leerlingnummer": "L1"}]],
+            "problems": [],
+        },
+        options={"columns": {}},
+    )
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -70,7 +91,32 @@ MATRIX: dict[str, Entry] = {
         _only({"care_coordinator": 200, "school_admin": 200}), kwargs=group, method="post"
     ),
     # The IB of the other school sees their own school's list (without our pupils).
+    "pupils:guardian_add": Entry(_only(GUARDIAN_KEEPERS), kwargs=pupil),
+    "pupils:guardian_edit": Entry(
+        _only(GUARDIAN_KEEPERS),
+        kwargs=lambda w: {"pk": w.pupil.pk, "guardian_pk": w.pupil.guardians.get().pk},
+    ),
+    "pupils:instrument_list": Entry(_only(IMPORTERS | {"other_school_ib": 200})),
+    "pupils:rollover": Entry(_only({"school_admin": 200})),
     "pupils:pupil_list": Entry(_only(SCHOOL_WIDE | {"other_school_ib": 200})),
+    "pupils:pupil_results": Entry(
+        _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
+    ),
+    "pupils:result_add": Entry(_only({"teacher": 200, "care_coordinator": 200}), kwargs=pupil),
+    "pupils:import_list": Entry(_only(IMPORTERS | {"other_school_ib": 200})),
+    # An empty upload: the form comes back with its errors.
+    "pupils:import_upload": Entry(_only(IMPORTERS | {"other_school_ib": 200}), method="post"),
+    "pupils:import_detail": Entry(_only(IMPORTERS), kwargs=lambda w: {"pk": _import(w).pk}),
+    "pupils:import_columns": Entry(
+        _only(IMPORTERS), kwargs=lambda w: {"pk": _import(w, status="mapping").pk}
+    ),
+    # A cancelled import cannot be confirmed: back to its page with a message.
+    "pupils:import_confirm": Entry(
+        _only(dict.fromkeys(IMPORTERS, 302)), kwargs=lambda w: {"pk": _import(w).pk}, method="post"
+    ),
+    "pupils:import_cancel": Entry(
+        _only(dict.fromkeys(IMPORTERS, 302)), kwargs=lambda w: {"pk": _import(w).pk}, method="post"
+    ),
     "accounts:staff_list": Entry(_only({"school_admin": 200})),
     "accounts:staff_add": Entry(_only({"school_admin": 200})),
     "accounts:staff_detail": Entry(

@@ -14,9 +14,21 @@ What it builds, all in one transaction:
   grade 1 was enrolled one grade lower last year, and a grade 1 pupil who turned 4 before
   the summer was in grade 1 last year too;
 - a login per role (see LOGINS; all share DEMO_PASSWORD) with their memberships, a teacher
-  for every group of De Regenboog and one at Het Kompas, and a platform operator.
+  for every group of De Regenboog and one at Het Kompas, and a platform operator;
+- for the pupils of De Regenboog, a Cito LVS history on the shared instruments (see
+  `ResultsBuilder`): in grades 3-8 "Cito Rekenen-Wiskunde", "Cito Spelling", "Cito DMT" and,
+  from grade 4, "Cito Begrijpend lezen", at the moments M (January) and E (June) of every
+  half-year the pupil has been in those grades; AVI levels in grades 3-6 at the same
+  moments; "Cito Taal voor kleuters" and "Cito Rekenen voor kleuters" at M1, E1 and M2. Only
+  dates up to today, none before the pupil came to the school. Each pupil has an ability of
+  their own (some are consistently weak or strong, some better at maths than at reading), a
+  slight trend of their own, and noise; about one in ten pupils from grade 5 up shows a clear
+  drop in one subject (or all) over their last moments. Levels I-V follow from the score's
+  place among the grade's expected scores (I: the best 20 %), AVI levels only go up.
 
-Everything is random but seeded, so a fresh database always gets the same data. Writes go
+Everything is random but seeded, so a fresh database always gets the same data (the test
+results depend on today's date too, as only past moments are filled in; they have a random
+generator of their own, so the rest of the data does not change with the date). Writes go
 through the ORM one record at a time (never bulk), so the revision history records each one.
 When the demo school exists already, the command writes nothing.
 """
@@ -25,6 +37,7 @@ import datetime
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +46,18 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from pupils.actions import assign_teacher, enrol
-from pupils.models import EnrolmentKind, Group, Guardian, Pupil, Relation, Sex
+from pupils.models import (
+    LEVELS,
+    EnrolmentKind,
+    Group,
+    Guardian,
+    Instrument,
+    LevelScale,
+    Pupil,
+    Relation,
+    Sex,
+    TestResult,
+)
 from schools.actions import ensure_default_periods, ensure_school_year
 from schools.models import Board, School, SchoolYear
 
@@ -286,6 +310,239 @@ class PlacedPupil:
     grade: int
 
 
+# -- test results -----------------------------------------------------------------------------
+
+# The shared instruments (migration 0003) the demo fills.
+REKENEN = "Cito Rekenen-Wiskunde"
+BEGRIJPEND_LEZEN = "Cito Begrijpend lezen"
+SPELLING = "Cito Spelling"
+DMT = "Cito DMT"
+AVI = "AVI"
+TAAL_KLEUTERS = "Cito Taal voor kleuters"
+REKENEN_KLEUTERS = "Cito Rekenen voor kleuters"
+
+
+@dataclass(frozen=True)
+class Norm:
+    """What is expected of a pupil on one instrument: per moment ("M5"), the median score of
+    the grade and the spread (standard deviation) around it."""
+
+    instrument: str
+    # The pupil's ability that drives this instrument (see ResultsBuilder.profile).
+    domain: str
+    by_moment: dict[str, tuple[int, int]]
+
+
+# Plausible ability scores, on one rising scale per instrument (modelled on Cito's LVS scales,
+# not copied from their norm tables); DMT in words read per minute. The tables run to E8, so
+# that a demo built in June has the moments of that month too.
+# fmt: off
+NORMS = (
+    Norm(REKENEN, "maths", {
+        "M3": (31, 11), "E3": (45, 11), "M4": (56, 11), "E4": (65, 12), "M5": (74, 12),
+        "E5": (80, 12), "M6": (87, 13), "E6": (92, 13), "M7": (97, 13), "E7": (102, 14),
+        "M8": (107, 14), "E8": (110, 14),
+    }),
+    Norm(BEGRIJPEND_LEZEN, "comprehension", {
+        "M4": (26, 9), "E4": (31, 9), "M5": (35, 10), "E5": (38, 10), "M6": (42, 10),
+        "E6": (45, 10), "M7": (48, 11), "E7": (51, 11), "M8": (55, 11), "E8": (57, 11),
+    }),
+    Norm(SPELLING, "spelling", {
+        "M3": (105, 7), "E3": (112, 7), "M4": (117, 7), "E4": (121, 7), "M5": (125, 7),
+        "E5": (128, 7), "M6": (131, 7), "E6": (134, 7), "M7": (136, 7), "E7": (138, 7),
+        "M8": (141, 7), "E8": (143, 7),
+    }),
+    Norm(DMT, "technical", {
+        "M3": (22, 10), "E3": (38, 13), "M4": (48, 14), "E4": (56, 14), "M5": (63, 14),
+        "E5": (69, 14), "M6": (74, 14), "E6": (79, 14), "M7": (84, 14), "E7": (88, 14),
+        "M8": (93, 14), "E8": (100, 14),
+    }),
+    Norm(TAAL_KLEUTERS, "comprehension", {"M1": (52, 10), "E1": (58, 10), "M2": (65, 10)}),
+    Norm(REKENEN_KLEUTERS, "maths", {"M1": (50, 10), "E1": (57, 10), "M2": (64, 10)}),
+)
+# fmt: on
+AVI_GRADES = (3, 4, 5, 6)
+DOMAINS = ("maths", "comprehension", "spelling", "technical")
+
+# The test weeks: M around 20 January, E around 10 June; a school spreads its tests over the
+# week (the instrument's day in it), and a pupil who was ill takes the test a bit later.
+MOMENT_DAYS = {"M": (1, 20), "E": (6, 10)}
+INSTRUMENT_DAY = {
+    REKENEN: 0, BEGRIJPEND_LEZEN: 1, SPELLING: 2, DMT: 3, AVI: 3,
+    TAAL_KLEUTERS: 0, REKENEN_KLEUTERS: 1,
+}  # fmt: skip
+LATE_SHARE = 0.04
+# Kleuters are tested once they have been at school for some weeks.
+KLEUTER_SETTLING_DAYS = 60
+
+# How strongly a pupil's general ability shows in each domain (the rest is their own), the
+# noise of one test, and the drift of some pupils per half-year, all in standard deviations of
+# the grade: together about one, so that each level holds about a fifth of the results.
+GENERAL_WEIGHT = 0.7
+DOMAIN_WEIGHT = 0.6
+TEST_NOISE = 0.35
+TREND_SPREAD = 0.05
+# No pupil scores further from the median than this (the tests have a floor and a ceiling).
+MAX_Z = 3.0
+# Share of pupils from grade 5 who drop in the last moments, and how far (in standard deviations
+# at the first moment of the drop, and further at every next moment).
+DROP_SHARE = 0.1
+DROP_FIRST = 1.4
+DROP_FURTHER = 0.3
+# Cut-offs of the levels I-V: each holds 20 % of the grade (the normal quantiles of 20/40/60/80).
+LEVEL_CUTS = (-0.8416, -0.2533, 0.2533, 0.8416)
+# How many AVI levels one standard deviation of technical reading is ahead or behind.
+AVI_SPREAD = 1.6
+
+
+def moment_index(label: str) -> int:
+    """M1 -> 0, E1 -> 1, M2 -> 2, ... E8 -> 15: half-years since the start of grade 1."""
+    return 2 * (int(label[1:]) - 1) + (label[0] == "E")
+
+
+def level_for(z: float) -> str:
+    """The level I-V of a score `z` standard deviations from the grade's median."""
+    worst_first = LEVELS[LevelScale.ROMAN]
+    return worst_first[sum(z >= cut for cut in LEVEL_CUTS)]
+
+
+@dataclass
+class Profile:
+    """A pupil's abilities per domain (in standard deviations from the median), the drift per
+    half-year, and the drop: from which moment (index) in which domain, if any."""
+
+    ability: dict[str, float]
+    trend: float
+    drop_from: int | None = None
+    drop_domain: str | None = None  # None with drop_from set: every domain
+
+    def z(self, domain: str, index: int) -> float:
+        value = self.ability[domain] + self.trend * (index - 9)
+        dropping = self.drop_from is not None and index >= self.drop_from
+        if dropping and self.drop_domain in (None, domain):
+            value -= DROP_FIRST + DROP_FURTHER * (index - self.drop_from)
+        return value
+
+
+class ResultsBuilder:
+    """The LVS history of a school's pupils; used by DemoBuilder for the demo school."""
+
+    def __init__(self, today: datetime.date, year: SchoolYear, counts: dict[str, int]) -> None:
+        self.today = today
+        self.year = year
+        self.counts = counts
+        # A generator of its own: the rest of the demo stays the same whatever the results.
+        self.rng = random.Random(f"{RANDOM_SEED}-results")
+        self.instruments: dict[str, Instrument] = {}
+        self.test_days: dict[tuple[int, str], datetime.date] = {}
+
+    def build(self, placed: list[PlacedPupil]) -> None:
+        names = [norm.instrument for norm in NORMS] + [AVI]
+        self.instruments = {
+            i.name: i for i in Instrument.objects.filter(school=None, name__in=names)
+        }
+        missing = sorted(set(names) - set(self.instruments))
+        if missing:
+            raise CommandError(f"The shared instruments are missing: {', '.join(missing)}.")
+        for item in placed:
+            self.pupil_results(item.pupil, item.grade)
+
+    def profile(self, grade: int, moments: list[str]) -> Profile:
+        rng = self.rng
+        general = rng.gauss(0, 1)
+        ability = {
+            domain: GENERAL_WEIGHT * general + DOMAIN_WEIGHT * rng.gauss(0, 1) for domain in DOMAINS
+        }
+        profile = Profile(ability=ability, trend=rng.gauss(0, TREND_SPREAD))
+        lvs = [moment_index(m) for m in moments if int(m[1:]) >= 3]
+        if grade >= 5 and len(lvs) >= 4 and rng.random() < DROP_SHARE:
+            profile.drop_from = rng.choice(lvs[-3:])
+            profile.drop_domain = rng.choice((*DOMAINS, None))
+        return profile
+
+    def pupil_results(self, pupil: Pupil, grade: int) -> None:
+        """Every moment of the grades the pupil has been in, from grade 1 up to now."""
+        moments = []
+        for grade_then in range(1, grade + 1):
+            start_year = self.year.start_year - (grade - grade_then)
+            for half in ("M", "E"):
+                moments.append((f"{half}{grade_then}", self.test_day(start_year, half)))
+        # Only past moments at which the pupil was at the school (test weeks start on Monday).
+        moments = [(m, day) for m, day in moments if day <= self.today and day >= pupil.date_in]
+        profile = self.profile(grade, [m for m, _day in moments])
+        avi_rank = 0
+        for moment, week in moments:
+            index = moment_index(moment)
+            grade_then = int(moment[1:])
+            late = self.rng.random() < LATE_SHARE
+            for norm in NORMS:
+                if moment not in norm.by_moment:
+                    continue
+                day = self.day_taken(week, norm.instrument, late)
+                if day is None or (
+                    grade_then <= 2
+                    and day < pupil.date_in + datetime.timedelta(days=KLEUTER_SETTLING_DAYS)
+                ):
+                    continue
+                median, spread = norm.by_moment[moment]
+                z = profile.z(norm.domain, index) + self.rng.gauss(0, TEST_NOISE)
+                z = min(max(z, -MAX_Z), MAX_Z)
+                score = max(round(median + spread * z), 1)
+                self.result(
+                    pupil,
+                    norm.instrument,
+                    day,
+                    moment,
+                    score=Decimal(score),
+                    level=level_for((score - median) / spread),
+                )
+            if grade_then in AVI_GRADES:
+                day = self.day_taken(week, AVI, late)
+                if day is None:
+                    continue
+                # The level a pupil of the median reaches by now (M3 at M3), ahead or behind.
+                expected = index - moment_index("M3") + 1
+                ahead = AVI_SPREAD * profile.z("technical", index) + self.rng.gauss(0, 0.5)
+                levels = LEVELS[LevelScale.AVI]
+                avi_rank = max(avi_rank, min(max(round(expected + ahead), 0), len(levels) - 1))
+                self.result(pupil, AVI, day, moment, level=levels[avi_rank])
+
+    def test_day(self, start_year: int, half: str) -> datetime.date:
+        """The Monday of the school's test week for a moment of a school year."""
+        key = (start_year, half)
+        if key not in self.test_days:
+            month, day = MOMENT_DAYS[half]
+            middle = datetime.date(start_year + 1, month, day)
+            middle += datetime.timedelta(days=self.rng.randint(-3, 3))
+            self.test_days[key] = middle - datetime.timedelta(days=middle.weekday())
+        return self.test_days[key]
+
+    def day_taken(self, week: datetime.date, instrument: str, late: bool) -> datetime.date | None:
+        """The day in the test week (a week later when the pupil was ill); None if in the future."""
+        day = week + datetime.timedelta(days=INSTRUMENT_DAY[instrument] + (7 if late else 0))
+        return day if day <= self.today else None
+
+    def result(
+        self,
+        pupil: Pupil,
+        instrument: str,
+        day: datetime.date,
+        moment: str,
+        *,
+        score: Decimal | None = None,
+        level: str = "",
+    ) -> None:
+        TestResult.objects.create(
+            pupil=pupil,
+            instrument=self.instruments[instrument],
+            date_taken=day,
+            moment=moment,
+            score=score,
+            level=level,
+        )
+        self.counts["test results"] = self.counts.get("test results", 0) + 1
+
+
 class DemoBuilder:
     """Writes the demo data; `build` is meant to run inside one transaction."""
 
@@ -316,6 +573,7 @@ class DemoBuilder:
             placed = self.build_pupils(school, spec)
             if spec.brin == DEMO_BRIN:
                 self.build_composed_group(school, placed)
+                ResultsBuilder(self.today, self.year, self.counts).build(placed)
 
         self.build_logins(board, schools)
         return self.counts
