@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pupils.models import Instrument, TestResult
+from pupils.models import Instrument, SubjectArea, TestResult
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ def results_by_instrument(results: list[TestResult]) -> list[InstrumentResults]:
             )
             previous = result
         out.append(InstrumentResults(instrument=instrument, rows=rows))
-    return sorted(out, key=lambda r: (r.instrument.subject, r.instrument.name))
+    order = {subject: n for n, subject in enumerate(SubjectArea.values)}
+    return sorted(out, key=lambda r: (order.get(r.instrument.subject, 99), r.instrument.name))
 
 
 def _score_change(previous: TestResult | None, result: TestResult) -> Decimal | None:

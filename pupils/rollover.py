@@ -80,14 +80,7 @@ def plan_rollover(*, school: School, source_year: SchoolYear) -> RolloverPlan:
         if e.pupil_id not in placed
         and not (e.pupil.date_out and e.pupil.date_out <= target_start)  # leaving already
     ]
-    moves.sort(
-        key=lambda m: (
-            m.current_group.grade_low,
-            m.current_group.name,
-            m.pupil.family_name.lower(),
-            m.pupil.given_name.lower(),
-        )
-    )
+    moves.sort(key=lambda m: (m.current_group.grade_low, m.current_group.name, m.pupil.sort_key))
     return RolloverPlan(
         source_year=source_year,
         target_start_year=source_year.start_year + 1,

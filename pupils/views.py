@@ -349,6 +349,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ImportRefused as error:
             context["refused"] = str(error)
         else:
+            if not plan.blockers and not record.options.get("create_school_year"):
+                options.fields.pop("create_school_year", None)  # the year exists
+            if not plan.problems and not record.options.get("skip_problems"):
+                options.fields.pop("skip_problems", None)
             context |= {
                 "plan": plan,
                 "options_form": options,

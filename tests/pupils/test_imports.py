@@ -456,3 +456,22 @@ def test_imported_results_point_to_their_import(world, ib, django_capture_on_com
     ib.post(reverse("pupils:import_columns", args=[record.pk]), record.options["columns"])
     _confirm(ib, record, django_capture_on_commit_callbacks)
     assert set(Result.objects.values_list("import_record", flat=True)) == {record.pk}
+
+
+def test_an_edexml_2_0_file_imports_too(world, ib, django_capture_on_commit_callbacks):
+    content = _edexml(
+        world,
+        "simple_2_0.xml",
+        **{"<brincode>99BB</brincode>": f"<brincode>{world.school.brin}</brincode>"},
+    )
+    _upload(ib, "edexml", content)
+    record = ImportRecord.objects.get()
+    plan = ib.get(reverse("pupils:import_detail", args=[record.pk])).context["plan"]
+    # The sample's teacher J. Dekker has no e-mail address: the one problem of the file.
+    assert [p.row for p in plan.problems] == [45]
+    ib.post(reverse("pupils:import_detail", args=[record.pk]), {"skip_problems": "on"})
+    _confirm(ib, record, django_capture_on_commit_callbacks)
+    record.refresh_from_db()
+    assert record.status == "applied", record.problems
+    assert record.counts["pupils_created"] >= 1
+    assert "Dekker" in record.problems[0]["message"]

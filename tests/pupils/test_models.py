@@ -132,3 +132,15 @@ def test_pupil_data_models_protect_against_cascading_deletes():
 
     with pytest.raises(ProtectedError):
         enrolment.pupil.delete()
+
+
+def test_python_sorting_ignores_accents_like_a_dutch_reader():
+    names = ["Koster", "Koç", "Kok", "Çelik", "Celik"]
+    pupils = [Pupil(given_name="A", family_name=n) for n in names]
+    assert [p.family_name for p in sorted(pupils, key=lambda p: p.sort_key)] == [
+        "Çelik",
+        "Celik",
+        "Koç",
+        "Kok",
+        "Koster",
+    ]
