@@ -89,7 +89,7 @@ def find_school(code: str) -> School:
     """The school by BRIN ("99AA") or BRIN with its location code ("99AA01")."""
     code = code.strip().upper()
     brin, dependance_code = code[:4], code[4:]
-    school = School.objects.filter(brin=brin, dependance_code=dependance_code).first()
+    school = School.objects.with_brin(brin, dependance_code).first()
     if school is None:
         raise CommandError(f"There is no school with BRIN code {code}.")
     return school

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pupils.edexml import EdexError
-from pupils.imports import ImportRefused, apply_record, plan_record, read_edexml, start_import
-from pupils.management.commands._importing import print_outcome, print_plan
+from pupils.imports import ImportRefused, apply_record, read_edexml, start_import
+from pupils.management.commands._importing import check_plan, print_outcome
 from schools.models import Board, School
 
 
@@ -63,27 +63,18 @@ class Command(BaseCommand):
                 "skip_problems": options["skip_problems"],
             }
             record.save(update_fields=["options"])
-            try:
-                plan = plan_record(record)
-            except ImportRefused as error:
-                raise CommandError(str(error)) from None
-            print_plan(self.stdout, plan)
-            if options["dry_run"]:
-                transaction.set_rollback(True)
-                self.stdout.write(_("Dry run: nothing has been changed."))
-                return
-            if not plan.can_apply(skip_problems=options["skip_problems"]):
-                raise CommandError(
-                    _("Nothing has been imported: solve the problems above, or use --skip-problems")
-                    + (" / --create-school-year" if plan.blockers else "")
-                )
-        print_outcome(self.stdout, apply_record(record.pk))
+            apply = check_plan(
+                self.stdout,
+                record,
+                dry_run=options["dry_run"],
+                skip_problems=options["skip_problems"],
+            )
+        if apply:
+            print_outcome(self.stdout, apply_record(record.pk))
 
     def _school(self, edex, board_name: str | None, *, dry_run: bool) -> School:
         block = edex.school
-        school = School.objects.filter(
-            brin=block.brin, dependance_code=block.dependance_code
-        ).first()
+        school = School.objects.with_brin(block.brin, block.dependance_code).first()
         if school is not None:
             return school
         if board_name:

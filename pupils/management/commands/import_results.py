@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from pupils.csvfiles import CsvError
 from pupils.csvimports import FIELDS
-from pupils.imports import apply_record, plan_record, set_columns, start_import
-from pupils.management.commands._importing import print_outcome, print_plan
+from pupils.imports import apply_record, set_columns, start_import
+from pupils.management.commands._importing import check_plan, print_outcome
 from pupils.models import ImportKind
 from schools.models import School
 
@@ -59,14 +59,11 @@ class Command(BaseCommand):
             set_columns(record=record, columns=columns)
             record.options = {**record.options, "skip_problems": options["skip_problems"]}
             record.save(update_fields=["options"])
-            plan = plan_record(record)
-            print_plan(self.stdout, plan)
-            if options["dry_run"]:
-                transaction.set_rollback(True)
-                self.stdout.write(_("Dry run: nothing has been changed."))
-                return
-            if not plan.can_apply(skip_problems=options["skip_problems"]):
-                raise CommandError(
-                    _("Nothing has been imported: solve the problems above, or use --skip-problems")
-                )
-        print_outcome(self.stdout, apply_record(record.pk))
+            apply = check_plan(
+                self.stdout,
+                record,
+                dry_run=options["dry_run"],
+                skip_problems=options["skip_problems"],
+            )
+        if apply:
+            print_outcome(self.stdout, apply_record(record.pk))
