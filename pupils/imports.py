@@ -428,6 +428,11 @@ class _EdexPlanner:
                     self.result.add(section, text, step)
                 else:
                     self.result.steps.append(step)
+        if pupil.date_out is not None:
+            # Leaving later: the groups end on that day, also a group this import starts.
+            self.result.steps.append(
+                lambda holder=holder, on=pupil.date_out: _end_enrolments(holder["pupil"], on)
+            )
         wanted_composed = {COMPOSED_KEY_PREFIX + k for k in pupil.composed_group_keys}
         current_composed = composed.get(current.pk, {}) if current else {}
         for key in sorted(wanted_composed - set(current_composed)):

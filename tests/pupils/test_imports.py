@@ -1,5 +1,6 @@
 """Imports through the pages a school uses: upload, (match columns,) preview, confirm."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -475,3 +476,26 @@ def test_an_edexml_2_0_file_imports_too(world, ib, django_capture_on_commit_call
     assert record.status == "applied", record.problems
     assert record.counts["pupils_created"] >= 1
     assert "Dekker" in record.problems[0]["message"]
+
+
+def test_a_pupil_leaving_later_keeps_the_group_until_that_day(
+    world, ib, django_capture_on_commit_callbacks
+):
+    leaving = timezone.localdate() + datetime.timedelta(days=30)
+    content = _edexml(
+        world,
+        **{
+            "<instroomdatum>2023-03-14</instroomdatum>": (
+                f"<instroomdatum>2023-03-14</instroomdatum><uitstroomdatum>{leaving.isoformat()}</uitstroomdatum>"
+            )
+        },
+    )
+    _upload(ib, "edexml", content)
+    _confirm(ib, ImportRecord.objects.get(), django_capture_on_commit_callbacks)
+    sanne = Pupil.objects.get(las_key="RB-0001")
+    assert sanne.date_out == leaving
+    assert Enrolment.objects.running_on().get(pupil=sanne).end_date == leaving
+    assert not Enrolment.objects.running_on(leaving).filter(pupil=sanne).exists()
+    _upload(ib, "edexml", content)
+    again = ImportRecord.objects.latest("created_at")
+    assert ib.get(reverse("pupils:import_detail", args=[again.pk])).context["plan"].changes == {}
