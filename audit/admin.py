@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.log import note_pupils
-from audit.models import AccessLogEntry, AccessLogPupil
+from audit.models import AccessLogEntry, AccessLogPupil, Erasure
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +57,10 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "school"]
     date_hierarchy = "at"
     inlines = [AccessLogPupilInline]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "school", "pupil_count", "by", "reason"]
+    list_filter = ["school"]
+    list_select_related = ["by", "school"]

@@ -11,15 +11,50 @@ who. `QuerySet.update()` and bulk writes bypass it: never use them on these mode
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from types import SimpleNamespace
 
 from simple_history.models import HistoricalRecords
 
+# Set only by `history_off()`, i.e. by the retention purge (see `pupils.retention`).
+_history_off: ContextVar[bool] = ContextVar("hgw_history_off", default=False)
 
-def pupil_history() -> HistoricalRecords:
+
+class PupilHistoricalRecords(HistoricalRecords):
+    """simple-history's recorder, with a switch the erasure can turn off for its own thread.
+
+    simple-history 3.13 has no per-call way to skip the revision a delete writes:
+    `skip_history_when_saving` covers saves only, and `SIMPLE_HISTORY_ENABLED` is a
+    process-wide setting (other requests would lose their history while it is off).
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if not _history_off.get():
+            super().post_save(instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        if not _history_off.get():
+            super().post_delete(instance, using=using, **kwargs)
+
+
+def pupil_history() -> PupilHistoricalRecords:
     # Historical rows outlive the record: deleting pupil data is the retention purge's job,
     # which erases history deliberately.
-    return HistoricalRecords(cascade_delete_history=False)
+    return PupilHistoricalRecords(cascade_delete_history=False)
+
+
+@contextmanager
+def history_off() -> Iterator[None]:
+    """Write no revisions of pupil data inside the block (this thread or task only).
+
+    For the retention purge alone: erasing a pupil must not leave a revision holding the
+    very record it erases.
+    """
+    token = _history_off.set(True)
+    try:
+        yield
+    finally:
+        _history_off.reset(token)
 
 
 @contextmanager

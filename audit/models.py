@@ -58,3 +58,34 @@ class AccessLogPupil(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.pupil_id}"
+
+
+class Erasure(models.Model):
+    """A tombstone: pupils were erased at the end of their retention period.
+
+    It says when, by whom, at which school, how many and why; it keeps no name and no id of
+    the pupils erased (their access-log lines are erased with them).
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
+    )
+    pupil_count = models.PositiveIntegerField(_("number of pupils"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.school_id}: {self.pupil_count}"

@@ -39,6 +39,22 @@ ensure_msgfmt() {
     command -v msgfmt >/dev/null 2>&1 || die "msgfmt still not found after installing gettext"
 }
 
+# ensure_pango: WeasyPrint (PDF documents) loads Pango at run time. Debian's chromium pulls it
+# in; a machine without it gets it here when we are root, and a warning otherwise (the app
+# runs, only PDF downloads fail).
+ensure_pango() {
+    local missing=()
+    for pkg in libpango-1.0-0 libpangoft2-1.0-0; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    if is_root; then
+        apt_install "${missing[@]}"
+    else
+        say "warning: PDF downloads need ${missing[*]}: sudo apt-get install -y ${missing[*]}"
+    fi
+}
+
 # compile_messages: build locale/*/LC_MESSAGES/*.mo from the .po files (the .mo files are
 # build output and not in git). .venv is ignored so Django doesn't try to compile the
 # catalogues of installed packages (they ship their own .mo files).

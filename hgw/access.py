@@ -178,3 +178,51 @@ def can_edit_guardians(actor: Actor, pupil: Pupil) -> bool:
         and pupil.school_id == actor.school.pk
         and actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
     )
+
+
+# Audit trail -------------------------------------------------------------------------------
+
+
+def can_view_audit_trail(actor: Actor) -> bool:
+    """Who saw and changed pupil data at the school: the IB and the privacy officer."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER)
+
+
+def can_export_pupil_data(actor: Actor) -> bool:
+    """The parents' right of access: the IB exports everything held on one pupil."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+def get_pupil_in_audit_trail_or_404(request: HttpRequest, pk: int) -> Pupil:
+    """A pupil of the school, identified in the audit trail (basic data: the privacy officer
+    may do this without seeing the dossier); noted in the access log."""
+    actor = actor_for(request)
+    if not can_view_audit_trail(actor):
+        raise Http404
+    try:
+        pupil = Pupil.objects.for_school(actor.school).get(pk=pk)
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+    note_pupils(request, [pupil])
+    return pupil
+
+
+def pupils_in_audit_trail(actor: Actor) -> QuerySet[Pupil]:
+    """The pupils the actor may identify in the audit trail (their basic data only)."""
+    if not can_view_audit_trail(actor):
+        return Pupil.objects.none()
+    return Pupil.objects.for_school(actor.school)
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+def can_view_retention(actor: Actor) -> bool:
+    """The retention page: the IB (who confirms erasures) and the privacy officer (who sees
+    the numbers and the erasures made, no pupil)."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER)
+
+
+def can_purge_pupils(actor: Actor) -> bool:
+    """Confirming the erasure of pupils whose retention period has passed: the IB."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)

@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict:
             "pupils": access.can_search_pupils(actor),
             "staff": access.can_manage_staff(actor),
             "imports": access.can_import(actor),
+            "retention": access.can_view_retention(actor),
+            "audit_trail": access.can_view_audit_trail(actor),
         },
         "role_labels": sorted(str(_label(r)) for r in actor.roles),
     }

@@ -205,6 +205,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hgw <noreply@localhost>")
 # The address people reach hgw at; links in e-mail sent from the background worker use it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Retention (AVG): a pupil's data is erased this many whole years after they left the school
+# (see pupils.retention). The referral period applies once the care route lands.
+RETENTION_YEARS_AFTER_LEAVING = env_int("RETENTION_YEARS_AFTER_LEAVING", 2)
+RETENTION_YEARS_AFTER_REFERRAL = env_int("RETENTION_YEARS_AFTER_REFERRAL", 3)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -251,7 +256,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Request paths and form data never reach the log above WARNING; no pupil data in logs.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WeasyPrint reports every rendering step at INFO: noise, nothing to act on.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # django-simple-history: keep who made a change; never store history of unchanged saves.

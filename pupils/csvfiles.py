@@ -35,6 +35,8 @@ _CLEAN_TABLE = {**_INVISIBLE, **_SPACES}
 _ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx and .ods workbooks are zip archives
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls workbooks
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # Excel's "Unicode text"
+# Other binary files that need not contain a NUL byte to be binary: PDF, images.
+_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 _MAX_QUOTED_TEXT = 40
 
@@ -263,7 +265,7 @@ def _refuse_binary(data: bytes) -> None:
                 'Excel, choose Save As with the file type "CSV UTF-8", and upload that file.'
             )
         )
-    if b"\x00" in data:
+    if b"\x00" in data or data.startswith(_BINARY_SIGNATURES):
         raise CsvError(
             _(
                 "This is not a CSV file: it contains binary data. If it is a spreadsheet, open it "

@@ -69,6 +69,20 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # "2.0", "2.1", also "2.1.3" or "2.1-rc"; not "2.10" nor "1.0" nor "3.0".
 _VERSION_RE = re.compile(r"^(2\.[01])(?!\d)")
 _DEFAULT_VERSION = "2.1"
+# An XML file starts with "<" after an optional UTF-8 byte order mark and whitespace. Files
+# that start otherwise with one of these signatures, or with control bytes, are binary files
+# uploaded by mistake; they get their own message instead of expat's confusing one.
+_XML_START_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # expat reads these itself
+_BINARY_SIGNATURES = (
+    b"PK\x03\x04",  # zip: .xlsx, .ods, .docx
+    b"\xd0\xcf\x11\xe0",  # old Office files
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+)
+_CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _ENCODING_DECL_RE = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
 
 
@@ -182,8 +196,24 @@ def parse_edexml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> EdexFile
             _("The file is larger than %(limit)s MB, the most hgw accepts for an EDEXML file.")
             % {"limit": f"{max_bytes / (1024 * 1024):.3g}"}
         )
+    _refuse_binary(data)
     root, lines = _parse_tree(data)
     return _Reader(lines).read(root)
+
+
+def _refuse_binary(data: bytes) -> None:
+    """Refuse a file that is not XML at all (an image, a PDF, a workbook) by its content."""
+    if _XML_START_RE.match(data) or data.startswith(_UTF16_BOMS):
+        return
+    if data.startswith(_BINARY_SIGNATURES) or _CONTROL_BYTES_RE.search(data[:1024]):
+        raise EdexError(
+            _(
+                "This is not an EDEXML file: it is not XML but a binary file (such as a "
+                "spreadsheet, a PDF or an image). Upload the EDEXML export of your "
+                "administration system, a file ending in .xml."
+            ),
+            1,
+        )
 
 
 class _LineTreeBuilder(ElementTree.TreeBuilder):

@@ -179,7 +179,8 @@ class PupilQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "PupilQuerySet":
         query = Q()
-        for word in text.split()[:4]:
+        # PostgreSQL refuses NUL in a query parameter (a server error); no name contains one.
+        for word in text.replace("\x00", "").split()[:4]:
             query &= (
                 Q(given_name__icontains=word)
                 | Q(family_name__icontains=word)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pupils import views
+from pupils import retention_views, views
 
 app_name = "pupils"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("leerlingen/", views.pupil_list, name="pupil_list"),
     path("toetsen/", views.instrument_list, name="instrument_list"),
     path("importeren/", views.import_list, name="import_list"),
+    path("bewaartermijn/", retention_views.retention, name="retention"),
+    path("bewaartermijn/wissen/", retention_views.retention_purge, name="retention_purge"),
     path("importeren/uploaden/", views.import_upload, name="import_upload"),
     path("importeren/<int:pk>/", views.import_detail, name="import_detail"),
     path("importeren/<int:pk>/kolommen/", views.import_columns, name="import_columns"),

@@ -183,6 +183,7 @@ def pupil_basic(request: HttpRequest, pk: int) -> HttpResponse:
             "guardians": pupil.guardians.all(),
             "today": timezone.localdate(),
             "can_edit_guardians": access.can_edit_guardians(access.actor_for(request), pupil),
+            "can_export_pupil_data": access.can_export_pupil_data(access.actor_for(request)),
         },
     )
 

@@ -56,6 +56,7 @@ SCHOOL_WIDE = {"care_coordinator": 200, "director": 200, "school_admin": 200}
 
 IMPORTERS = {"care_coordinator": 200, "school_admin": 200}
 GUARDIAN_KEEPERS = IMPORTERS
+AUDIT_READERS = {"care_coordinator": 200, "privacy_officer": 200}
 
 
 def _import(world, status="cancelled"):
@@ -116,6 +117,23 @@ MATRIX: dict[str, Entry] = {
     ),
     "pupils:import_cancel": Entry(
         _only(dict.fromkeys(IMPORTERS, 302)), kwargs=lambda w: {"pk": _import(w).pk}, method="post"
+    ),
+    # The audit trail: the IB and the privacy officer of a school (each sees their own school's).
+    "trail:access_list": Entry(_only(AUDIT_READERS | {"other_school_ib": 200})),
+    "trail:revision_list": Entry(_only(AUDIT_READERS | {"other_school_ib": 200})),
+    "trail:pupil_search": Entry(
+        _only(AUDIT_READERS | {"other_school_ib": 200}), method="post", data={"q": "Vries"}
+    ),
+    "trail:pupil_trail": Entry(_only(AUDIT_READERS), kwargs=pupil),
+    "trail:export_json": Entry(_only({"care_coordinator": 200}), kwargs=pupil),
+    "trail:export_pdf": Entry(_only({"care_coordinator": 200}), kwargs=pupil),
+    # Retention: the IB confirms erasures, the privacy officer sees the numbers; each of their
+    # own school. Nothing chosen: back to the page with a message.
+    "pupils:retention": Entry(
+        _only({"care_coordinator": 200, "privacy_officer": 200, "other_school_ib": 200})
+    ),
+    "pupils:retention_purge": Entry(
+        _only({"care_coordinator": 302, "other_school_ib": 302}), method="post"
     ),
     "accounts:staff_list": Entry(_only({"school_admin": 200})),
     "accounts:staff_add": Entry(_only({"school_admin": 200})),

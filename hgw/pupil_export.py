@@ -1,0 +1,166 @@
+"""Everything held on one pupil, for the parents' right of access (AVG art. 15).
+
+`pupil_export` gathers it as plain data with stable English keys and ISO dates: the JSON
+download is exactly this, and the PDF shows the same data for people to read. Add a key when
+an app starts holding more pupil data (plans, meetings, the care route); never rename one.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hgw import trail
+from pupils.models import Enrolment, Guardian, Pupil, TestResult
+
+FORMAT_VERSION = 1
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.full_name}
+
+
+@dataclass
+class PupilRecord:
+    """Everything held on one pupil, as objects (the PDF) and as data (`as_data`, the JSON)."""
+
+    pupil: Pupil
+    guardians: list[Guardian]
+    enrolments: list[Enrolment]
+    results: list[TestResult]
+    access_rows: list[trail.AccessRow]
+    revisions: list[trail.Revision]
+
+
+def gather(pupil: Pupil) -> PupilRecord:
+    """The pupil's data, guardians, groups, results, and who saw and changed them."""
+    school = pupil.school
+    filters = trail.Filters(pupil_id=pupil.pk)
+    return PupilRecord(
+        pupil=pupil,
+        guardians=list(Guardian.objects.filter(pupil=pupil)),
+        enrolments=list(
+            Enrolment.objects.filter(pupil=pupil)
+            .select_related("group__school_year")
+            .order_by("start_date", "pk")
+        ),
+        results=list(
+            TestResult.objects.filter(pupil=pupil)
+            .select_related("instrument", "entered_by")
+            .chronological()
+        ),
+        access_rows=trail.access_rows(school, list(trail.access_entries(school, filters))),
+        revisions=trail.revisions(
+            school, list(trail.revision_index(school, filters)), show_learning=True
+        ),
+    )
+
+
+def as_data(record: PupilRecord, *, by) -> dict:
+    """Plain data with stable English keys and ISO dates."""
+    pupil = record.pupil
+    school = pupil.school
+    return {
+        "format": "hgw-pupil-export",
+        "format_version": FORMAT_VERSION,
+        "generated_at": _iso(timezone.now()),
+        "generated_by": _person(by),
+        "school": {"name": school.name, "brin": school.brin},
+        "pupil": {
+            "id": pupil.pk,
+            "given_name": pupil.given_name,
+            "name_prefix": pupil.name_prefix,
+            "family_name": pupil.family_name,
+            "date_of_birth": _iso(pupil.date_of_birth),
+            "sex": pupil.get_sex_display(),
+            "sex_code": pupil.sex,
+            "key_in_administration_system": pupil.las_key,
+            "eck_id": pupil.eck_id,
+            "date_in": _iso(pupil.date_in),
+            "date_out": _iso(pupil.date_out),
+        },
+        "guardians": [
+            {
+                "id": guardian.pk,
+                "name": guardian.name,
+                "relation": guardian.relation,
+                "has_parental_authority": guardian.has_parental_authority,
+                "phone": guardian.phone,
+                "email": guardian.email,
+            }
+            for guardian in record.guardians
+        ],
+        "enrolments": [
+            {
+                "id": enrolment.pk,
+                "kind": enrolment.kind,
+                "start_date": _iso(enrolment.start_date),
+                "end_date": _iso(enrolment.end_date),
+                "group": {
+                    "id": enrolment.group.pk,
+                    "name": enrolment.group.name,
+                    "school_year": enrolment.group.school_year.name,
+                    "grade_low": enrolment.group.grade_low,
+                    "grade_high": enrolment.group.grade_high,
+                },
+            }
+            for enrolment in record.enrolments
+        ],
+        "test_results": [
+            {
+                "id": result.pk,
+                "instrument": result.instrument.name,
+                "subject": result.instrument.subject,
+                "score_kind": result.instrument.score_kind,
+                "date_taken": _iso(result.date_taken),
+                "moment": result.moment,
+                "score": _decimal(result.score),
+                "level": result.level,
+                "entered_by": _person(result.entered_by),
+            }
+            for result in record.results
+        ],
+        "access_log": [
+            {
+                "at": _iso(row.entry.at),
+                "user": _person(row.entry.user),
+                "role": row.role,
+                "what": row.entry.what,
+                "path": row.entry.path,
+                "ip_address": row.entry.ip_address,
+            }
+            for row in record.access_rows
+        ],
+        "revisions": [
+            {
+                "record": revision.kind,
+                "record_id": revision.record.id,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[
+                    revision.record.history_type
+                ],
+                "at": _iso(revision.at),
+                "user": _person(revision.user),
+                "role": revision.role,
+                "changes": [
+                    {"field": change.name, "old": change.old, "new": change.new}
+                    for change in revision.changes
+                ],
+            }
+            for revision in record.revisions
+        ],
+    }

@@ -1,0 +1,341 @@
+"""Reading the audit trail: the access log and the revisions of pupil data, with names.
+
+`audit` sits below `pupils` and stores pupil ids without a foreign key, so the names are
+looked up here, where every app may be read. Every function that decorates a page of rows
+runs a fixed number of queries whatever the number of rows (one for the page's pupils, one
+for the memberships that give each person's role at the time, a few per revision model).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role
+from audit.models import AccessLogEntry, AccessLogPupil
+from pupils.models import Enrolment, Guardian, Pupil, TestResult
+from schools.models import School
+
+
+@dataclass(frozen=True)
+class RevisionSource:
+    kind: str  # stable, English: also the key in the export
+    model: type[models.Model]
+    pupil_field: str  # where the historical row holds the pupil's id
+    related: tuple[str, ...] = ()  # foreign keys shown by name
+    learning: bool = False  # learning data: values hidden from whoever may not see them
+
+
+REVISION_SOURCES = [
+    RevisionSource("pupil", Pupil, "id", ("school",)),
+    RevisionSource("guardian", Guardian, "pupil_id"),
+    RevisionSource("enrolment", Enrolment, "pupil_id", ("group",)),
+    RevisionSource(
+        "test_result", TestResult, "pupil_id", ("instrument", "entered_by"), learning=True
+    ),
+]
+_SOURCES = {source.kind: source for source in REVISION_SOURCES}
+
+
+@dataclass
+class Filters:
+    pupil_id: int | None = None
+    user_id: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None  # up to and including
+
+
+@dataclass
+class PupilRef:
+    pk: int
+    name: str | None  # None: the pupil has been erased
+
+    def __str__(self) -> str:
+        return self.name if self.name is not None else _("erased pupil")
+
+
+@dataclass
+class Change:
+    name: str  # the field's attribute name (stable, for the export)
+    field: str  # its label
+    old: str
+    new: str
+
+
+@dataclass
+class Revision:
+    kind: str
+    kind_label: str
+    record: object  # the historical row
+    at: datetime.datetime
+    action: str
+    pupil: PupilRef
+    user: object
+    role: str
+    description: str
+    changes: list[Change] = field(default_factory=list)
+    values_hidden: bool = False
+
+
+# Which pupils belong to a school ------------------------------------------------------------
+
+
+def school_pupil_ids(school: School) -> models.QuerySet:
+    """The ids of every pupil the school has held, erased pupils whose history is kept too."""
+    return Pupil.history.filter(school_id=school.pk).values("id")
+
+
+# The access log -----------------------------------------------------------------------------
+
+
+def access_entries(school: School, filters: Filters | None = None) -> models.QuerySet:
+    """The access-log entries about the school's pupils, newest first."""
+    filters = filters or Filters()
+    ours = school_pupil_ids(school)
+    entries = AccessLogEntry.objects.filter(
+        Q(school=school)
+        | Q(pk__in=AccessLogPupil.objects.filter(pupil_id__in=ours).values("entry_id"))
+    )
+    if filters.pupil_id is not None:
+        entries = entries.filter(
+            pk__in=AccessLogPupil.objects.filter(pupil_id=filters.pupil_id).values("entry_id")
+        )
+    if filters.user_id is not None:
+        entries = entries.filter(user_id=filters.user_id)
+    if filters.date_from is not None:
+        entries = entries.filter(at__date__gte=filters.date_from)
+    if filters.date_to is not None:
+        entries = entries.filter(at__date__lte=filters.date_to)
+    return entries.select_related("user").order_by("-at", "-pk")
+
+
+@dataclass
+class AccessRow:
+    entry: AccessLogEntry
+    role: str
+    pupils: list[PupilRef]
+
+
+def access_rows(school: School, entries: list[AccessLogEntry]) -> list[AccessRow]:
+    """The page's entries with the pupils each showed (of this school only) and the role
+    each person held at the school that day."""
+    ours = school_pupil_ids(school)
+    shown = AccessLogPupil.objects.filter(entry__in=[e.pk for e in entries]).filter(
+        Q(entry__school=school) | Q(pupil_id__in=ours)
+    )
+    by_entry: dict[int, list[int]] = defaultdict(list)
+    for entry_id, pupil_id in shown.values_list("entry_id", "pupil_id"):
+        by_entry[entry_id].append(pupil_id)
+    names = pupil_names(school, {pk for ids in by_entry.values() for pk in ids})
+    roles = RolesAtTheTime(school, [e.user for e in entries if e.user_id])
+    return [
+        AccessRow(
+            entry=entry,
+            role=roles.label(entry.user, entry.at),
+            pupils=sorted(
+                (names[pk] for pk in by_entry.get(entry.pk, [])), key=lambda p: str(p).casefold()
+            ),
+        )
+        for entry in entries
+    ]
+
+
+def pupil_names(school: School, ids: set[int]) -> dict[int, PupilRef]:
+    """One query for the names of the pupils on a page; a missing pupil has been erased."""
+    found = {
+        pupil.pk: PupilRef(pupil.pk, pupil.sort_name)
+        for pupil in Pupil.objects.for_school(school)
+        .filter(pk__in=ids)
+        .only("pk", "given_name", "name_prefix", "family_name")
+    }
+    return {pk: found.get(pk) or PupilRef(pk, None) for pk in ids}
+
+
+class RolesAtTheTime:
+    """The roles people held at the school on a day, from one query for all of them."""
+
+    def __init__(self, school: School, users: list) -> None:
+        self._memberships = defaultdict(list)
+        for membership in Membership.objects.filter(
+            school=school, user__in={user.pk for user in users}
+        ):
+            self._memberships[membership.user_id].append(membership)
+
+    def label(self, user, at: datetime.datetime) -> str:
+        if user is None:
+            return ""
+        day = timezone.localdate(at)
+        roles = sorted(
+            str(Role(m.role).label)
+            for m in self._memberships.get(user.pk, [])
+            if m.start_date <= day and (m.end_date is None or m.end_date > day)
+        )
+        if not roles and user.is_superuser:
+            return _("platform operator")
+        return ", ".join(roles)
+
+
+# Revisions ----------------------------------------------------------------------------------
+
+
+def revision_index(
+    school: School, filters: Filters | None = None, *, kinds: list[str] | None = None
+) -> models.QuerySet:
+    """Every revision of the school's pupil data as (kind, history_id, ...) rows, newest
+    first: one UNION over the history tables, so a page of it is one query."""
+    filters = filters or Filters()
+    ours = school_pupil_ids(school)
+    parts = []
+    for source in REVISION_SOURCES:
+        if kinds is not None and source.kind not in kinds:
+            continue
+        rows = source.model.history.all()
+        if source.kind == "pupil":
+            rows = rows.filter(school_id=school.pk)
+        else:
+            rows = rows.filter(pupil_id__in=ours)
+        if filters.pupil_id is not None:
+            rows = rows.filter(**{source.pupil_field: filters.pupil_id})
+        if filters.user_id is not None:
+            rows = rows.filter(history_user_id=filters.user_id)
+        if filters.date_from is not None:
+            rows = rows.filter(history_date__date__gte=filters.date_from)
+        if filters.date_to is not None:
+            rows = rows.filter(history_date__date__lte=filters.date_to)
+        parts.append(
+            rows.order_by()
+            .annotate(
+                source_kind=Value(source.kind, models.CharField()),
+                pupil_ref=F(source.pupil_field),
+            )
+            .values_list("history_id", "history_date", "source_kind", "pupil_ref")
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+
+
+def revisions(school: School, index_rows, *, show_learning: bool) -> list[Revision]:
+    """The page's revisions in full, each with what changed (simple-history's diff_against
+    against the revision before it); a fixed number of queries whatever the rows."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for history_id, _at, kind, _pupil in index_rows:
+        wanted[kind].append(history_id)
+    records: dict[tuple[str, int], object] = {}
+    previous: dict[tuple[str, int], object] = {}
+    for kind, history_ids in wanted.items():
+        source = _SOURCES[kind]
+        history = source.model.history.select_related("history_user", *source.related)
+        page = list(history.filter(history_id__in=history_ids))
+        for record in page:
+            records[(kind, record.history_id)] = record
+        # The revisions before these of the same objects: one query per model.
+        latest = max(record.history_date for record in page)
+        earlier = history.filter(id__in={r.id for r in page}, history_date__lte=latest)
+        by_object = defaultdict(list)
+        for record in earlier.order_by("history_date", "history_id"):
+            by_object[record.id].append(record)
+        for record in page:
+            chain = by_object[record.id]
+            position = next(i for i, r in enumerate(chain) if r.history_id == record.history_id)
+            previous[(kind, record.history_id)] = chain[position - 1] if position else None
+    names = pupil_names(school, {row[3] for row in index_rows})
+    roles = RolesAtTheTime(school, [r.history_user for r in records.values() if r.history_user])
+    result = []
+    for history_id, _at, kind, pupil_id in index_rows:
+        record = records[(kind, history_id)]
+        source = _SOURCES[kind]
+        hide = source.learning and not show_learning
+        result.append(
+            Revision(
+                kind=kind,
+                kind_label=str(source.model._meta.verbose_name),
+                record=record,
+                at=record.history_date,
+                action=_ACTIONS[record.history_type](),
+                pupil=names[pupil_id],
+                user=record.history_user,
+                role=roles.label(record.history_user, record.history_date),
+                description="" if hide else _describe(kind, record),
+                changes=_changes(source, record, previous[(kind, history_id)], hide=hide),
+                values_hidden=hide,
+            )
+        )
+    return result
+
+
+_ACTIONS = {
+    "+": lambda: _("created"),
+    "~": lambda: _("changed"),
+    "-": lambda: _("deleted"),
+}
+
+# Never worth showing: the historical row's own bookkeeping and the key of the import.
+_SKIPPED_FIELDS = {"id", "import_record"}
+
+
+def _describe(kind: str, record) -> str:
+    if kind == "guardian":
+        return record.name
+    if kind == "enrolment":
+        return str(record.group) if record.group_id else ""
+    if kind == "test_result":
+        return f"{record.instrument} ({display_value(record, 'date_taken')})"
+    return ""
+
+
+def _tracked_fields(source: RevisionSource) -> list[str]:
+    return [
+        f.name
+        for f in source.model._meta.concrete_fields
+        if f.editable and f.name not in _SKIPPED_FIELDS and f.attname != source.pupil_field
+    ]
+
+
+def _changes(source: RevisionSource, record, before, *, hide: bool) -> list[Change]:
+    meta = source.model._meta
+    if record.history_type == "~" and before is not None:
+        names = [
+            name
+            for name in record.diff_against(before).changed_fields
+            if name in _tracked_fields(source)
+        ]
+    elif record.history_type == "+":
+        names = [n for n in _tracked_fields(source) if display_value(record, n) != ""]
+    else:
+        return []
+    return [
+        Change(
+            name=name,
+            field=str(meta.get_field(name).verbose_name),
+            old=""
+            if hide or before is None or record.history_type == "+"
+            else display_value(before, name),
+            new="" if hide else display_value(record, name),
+        )
+        for name in names
+    ]
+
+
+def display_value(record, name: str) -> str:
+    """A field's value as a person reads it."""
+    model_field = record._meta.get_field(name)
+    if model_field.is_relation:
+        value_id = getattr(record, model_field.attname)
+        return "" if value_id is None else str(getattr(record, name))
+    value = getattr(record, name)
+    if value is None:
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)

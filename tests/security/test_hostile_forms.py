@@ -1,0 +1,432 @@
+"""Every form of hgw, fed with hostile input through the test client.
+
+The forms are found, not listed by hand: every page of the access matrix is rendered for every
+persona allowed to see it, and each `<form method="post">` on it is parsed. A form whose target
+has no entry in FORMS below fails `test_every_form_is_covered`, so a new form cannot slip past.
+
+For each form, as a persona who may use it, every hostile value goes into every field in turn
+(the other fields keep valid values), and the answer must:
+- never be a server error (status < 500);
+- save nothing when it is an error page or the form again (row counts of every data table);
+- never contain the hostile markup unescaped (also on the page a redirect leads to);
+- never redirect to another site or a `javascript:` address.
+"""
+
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import Resolver404, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.hgw.test_access_matrix import MATRIX
+from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
+
+# --- Reading the forms of a page -------------------------------------------------------------
+
+
+@dataclass
+class FormField:
+    name: str
+    kind: str  # input type, "textarea" or "select"
+    value: str = ""
+    checked: bool = False
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    action: str
+    fields: list[FormField] = field(default_factory=list)
+    multipart: bool = False
+
+    def defaults(self) -> dict:
+        """What a browser would send when the form is submitted as rendered."""
+        data: dict = {}
+        for f in self.fields:
+            if f.kind in ("submit", "button", "reset", "image", "file"):
+                continue
+            if f.kind in ("checkbox", "radio") and not f.checked:
+                if f.kind == "radio" and f.name not in data:
+                    data[f.name] = f.value  # no radio chosen yet: choose the first
+                continue
+            if f.kind == "select" and not f.value:
+                data[f.name] = next((o for o in f.options if o), "")
+                continue
+            data[f.name] = f.value
+        return data
+
+    def editable(self) -> list[str]:
+        """Names of the fields a person (or an attacker) fills in."""
+        names = []
+        for f in self.fields:
+            if f.name == "csrfmiddlewaretoken" or f.kind in ("submit", "button", "reset", "file"):
+                continue
+            if f.name not in names:
+                names.append(f.name)
+        return names
+
+    def file_fields(self) -> list[str]:
+        return [f.name for f in self.fields if f.kind == "file"]
+
+
+class FormParser(HTMLParser):
+    """The POST forms of a page, with their fields and the values they show."""
+
+    def __init__(self, page_url: str):
+        super().__init__(convert_charrefs=True)
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._textarea: FormField | None = None
+        self._select: FormField | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            if a.get("method", "get").lower() == "post":
+                action = urllib.parse.urljoin(self.page_url, a.get("action") or self.page_url)
+                self._form = Form(action=action, multipart="multipart" in a.get("enctype", ""))
+                self.forms.append(self._form)
+            return
+        if tag == "option" and self._select is not None:
+            self._select.options.append(a.get("value", ""))
+            if "selected" in a:
+                self._select.value = a.get("value", "")
+            return
+        if self._form is None or not a.get("name"):
+            return
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            self._form.fields.append(
+                FormField(a["name"], kind, a.get("value", ""), checked="checked" in a)
+            )
+        elif tag == "button":
+            self._form.fields.append(FormField(a["name"], "submit", a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = FormField(a["name"], "textarea")
+            self._form.fields.append(self._textarea)
+        elif tag == "select":
+            self._select = FormField(a["name"], "select")
+            self._form.fields.append(self._select)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def forms_of(response, page_url: str) -> list[Form]:
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return []  # a PDF or JSON download has no forms
+    parser = FormParser(page_url)
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def url_name(url: str) -> str | None:
+    path = urllib.parse.urlsplit(url).path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+# --- What each form needs -------------------------------------------------------------------
+
+
+def _import_record(world, status: str):
+    from tests.hgw.test_access_matrix import _import
+
+    return _import(world, status=status)
+
+
+def _reset_link(world) -> dict:
+    user = world.users["teacher"]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
+@dataclass
+class FormSpec:
+    """Where a form is shown, to whom, and what makes its other fields valid."""
+
+    persona: str
+    page: str | None = None  # URL name of the page that shows it; default: the form's own
+    kwargs: Callable | None = None  # page kwargs; default: the access matrix's
+    valid: dict = field(default_factory=dict)
+    saves: bool = False  # some hostile value is valid input here: the walk must see a save
+    # For a form the persona world does not show (it needs data the world lacks): its fields,
+    # posted straight to its URL instead of read from a page.
+    fields: tuple[str, ...] = ()
+
+
+def _csv_upload() -> SimpleUploadedFile:
+    content = "Leerlingnummer;Toets;Datum;Score\nL1;Cito Rekenen-Wiskunde;3-2-2025;45\n"
+    return SimpleUploadedFile("toetsen.csv", content.encode(), content_type="text/csv")
+
+
+GUARDIAN = {
+    "name": "Kees de Vries",
+    "relation": "father",
+    "phone": "06-11112222",
+    "email": "kees@example.nl",
+}
+
+
+# Keyed by the URL name the form posts to.
+FORMS: dict[str, FormSpec] = {
+    "set_language": FormSpec("care_coordinator", page="home"),
+    "accounts:logout": FormSpec("care_coordinator", page="home"),
+    "accounts:login": FormSpec("anonymous", valid={"username": "teacher@school.example"}),
+    "accounts:password_change": FormSpec("teacher"),
+    "accounts:password_reset": FormSpec("anonymous"),
+    "accounts:password_reset_confirm": FormSpec("anonymous", kwargs=_reset_link),
+    "accounts:school_choose": FormSpec("teacher"),
+    "accounts:staff_add": FormSpec(
+        "school_admin",
+        valid={"email": "nieuw@school.example", "full_name": "Nieuwe Collega", "role": "teacher"},
+        saves=True,
+    ),
+    "accounts:membership_end": FormSpec("school_admin", page="accounts:staff_detail"),
+    "pupils:assignment_add": FormSpec(
+        "care_coordinator", page="pupils:group_detail", valid={"start_date": "2025-09-01"}
+    ),
+    "pupils:pupil_list": FormSpec("care_coordinator", valid={"q": "Sanne"}),
+    "trail:pupil_search": FormSpec("privacy_officer", valid={"q": "Sanne"}),
+    # Shown only when some pupil's retention period has passed.
+    "pupils:retention_purge": FormSpec(
+        "care_coordinator", fields=("pupil", "scope", "count"), valid={"scope": "all"}
+    ),
+    "pupils:guardian_add": FormSpec("school_admin", valid=GUARDIAN, saves=True),
+    "pupils:guardian_edit": FormSpec("school_admin", saves=True),
+    "pupils:instrument_list": FormSpec(
+        "care_coordinator", valid={"name": "Eigen toets", "subject": "maths"}, saves=True
+    ),
+    "pupils:rollover": FormSpec("school_admin"),
+    "pupils:result_add": FormSpec(
+        "care_coordinator",
+        valid={"date_taken": "2025-02-03", "score": "45", "moment": "M4"},
+        saves=True,
+    ),
+    "pupils:import_upload": FormSpec(
+        "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
+    ),
+    "pupils:import_columns": FormSpec("care_coordinator"),
+    "pupils:import_detail": FormSpec(
+        "care_coordinator", kwargs=lambda w: {"pk": _import_record(w, "preview").pk}
+    ),
+    "pupils:import_confirm": FormSpec(
+        "care_coordinator",
+        page="pupils:import_detail",
+        kwargs=lambda w: {"pk": _import_record(w, "preview").pk},
+    ),
+    "pupils:import_cancel": FormSpec(
+        "care_coordinator",
+        page="pupils:import_detail",
+        kwargs=lambda w: {"pk": _import_record(w, "preview").pk},
+    ),
+}
+
+# --- Checking an answer ---------------------------------------------------------------------
+
+# Tables whose rows are school and pupil data (history tables included). The access log is
+# left out on purpose: every page that shows pupil data adds to it, also a form shown again.
+DATA_APPS = ("auth", "schools", "accounts", "pupils", "django_tasks_db")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per data table, in one round trip."""
+    tables = sorted(
+        {
+            m._meta.db_table
+            for m in apps.get_models()
+            if m._meta.app_label in DATA_APPS and m._meta.managed and not m._meta.proxy
+        }
+    )
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def check_answer(client, response, counts_before: dict, what: str) -> dict:
+    """Assert the rules above; return the row counts to compare the next answer with."""
+    assert response.status_code < 500, f"{what}: {response.status_code}"
+    if 300 <= response.status_code < 400:
+        location = response["Location"]
+        target = urllib.parse.urlsplit(location)
+        assert target.scheme in ("", "http", "https"), f"{what}: redirect to {location!r}"
+        assert target.netloc in ("", "testserver"), f"{what}: redirect to {location!r}"
+        followed = client.get(location)
+        assert followed.status_code < 500, f"{what}: {location} gave {followed.status_code}"
+        assert raw_markup_in(followed.content.decode(errors="replace")) == [], what
+        return row_counts()
+    body = response.content.decode(errors="replace")
+    assert raw_markup_in(body) == [], f"{what}: unescaped {raw_markup_in(body)}"
+    counts_after = row_counts()
+    changed = {t: (counts_before[t], n) for t, n in counts_after.items() if counts_before[t] != n}
+    assert changed == {}, f"{what}: answered {response.status_code} but saved {changed}"
+    return counts_after
+
+
+# --- Finding the forms ----------------------------------------------------------------------
+
+
+def _page_url(world, page: str, kwargs: Callable | None) -> str:
+    make_kwargs = kwargs or MATRIX[page].kwargs
+    return reverse(page, kwargs=make_kwargs(world) if make_kwargs else None)
+
+
+def _open(client, world, persona: str, url: str):
+    client.logout()
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, (persona, url, response.status_code)
+    final = response.redirect_chain[-1][0] if response.redirect_chain else url
+    return response, urllib.parse.urljoin(url, final)
+
+
+def test_every_form_is_covered(world, client):
+    """Every POST form on every page, for every persona who may open the page, and every POST
+    URL of the access matrix has an entry in FORMS (and every entry names a real form)."""
+    found: dict[str, set[str]] = {}
+    pages = [(name, None, entry) for name, entry in MATRIX.items() if entry.method == "get"]
+    pages += [
+        (spec.page or name, spec.kwargs, None) for name, spec in FORMS.items() if not spec.fields
+    ]
+    for page, kwargs, entry in pages:
+        entry = entry or MATRIX[page]
+        for persona, expected in entry.expected.items():
+            if expected not in (200, 302):
+                continue
+            url = _page_url(world, page, kwargs)
+            response, final = _open(client, world, persona, url)
+            for form in forms_of(response, final):
+                found.setdefault(url_name(form.action), set()).add(f"{page} as {persona}")
+    posted = {name for name, entry in MATRIX.items() if entry.method == "post"}
+    for name in posted:
+        found.setdefault(name, set()).add("the access matrix (a POST URL)")
+    uncovered = {name: sorted(where)[:3] for name, where in found.items() if name not in FORMS}
+    assert uncovered == {}, "add these forms to FORMS"
+    shown = {name for name, spec in FORMS.items() if not spec.fields}
+    assert shown - set(found) == set(), "these FORMS entries were not found on any page"
+
+
+# --- Walking the forms ----------------------------------------------------------------------
+
+
+def _the_form(client, world, name: str) -> tuple[Form, str]:
+    spec = FORMS[name]
+    if spec.fields:
+        url = f"http://testserver{reverse(name)}"
+        return Form(url, [FormField(f, "text") for f in spec.fields]), url
+    url = _page_url(world, spec.page or name, spec.kwargs)
+    response, final = _open(client, world, spec.persona, url)
+    matching = [f for f in forms_of(response, final) if url_name(f.action) == name]
+    assert matching, f"no form posting to {name} on {final}"
+    return matching[0], final
+
+
+def _relogin(client, world, persona: str) -> None:
+    if persona != "anonymous" and "_auth_user_id" not in client.session:
+        client.force_login(world.users[persona])
+
+
+def _with_files(form: Form, data: dict) -> dict:
+    return data | {name: _csv_upload() for name in form.file_fields()}
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_hostile_values_in_every_field(name, world, client):
+    spec = FORMS[name]
+    form, _page = _the_form(client, world, name)
+    base = form.defaults() | spec.valid
+    fields = form.editable() or ["unexpected"]  # a form without fields still gets junk
+    counts = row_counts()
+    saved = 0
+    for field_name in fields:
+        for label, value in HOSTILE_TEXT.items():
+            _relogin(client, world, spec.persona)
+            data = _with_files(form, base | {field_name: value})
+            response = client.post(form.action, data)
+            counts = check_answer(client, response, counts, f"{name} {field_name}={label}")
+            saved += response.status_code == 302
+    if spec.saves:
+        assert saved, f"no hostile value was ever saved through {name}: check FORMS[{name!r}]"
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_invalid_utf8_in_every_field(name, world, client):
+    """Bytes that are not UTF-8, raw and percent-encoded, in a URL-encoded body."""
+    spec = FORMS[name]
+    form, _page = _the_form(client, world, name)
+    base = {
+        k: urllib.parse.quote(str(v)).encode() for k, v in (form.defaults() | spec.valid).items()
+    }
+    counts = row_counts()
+    for field_name in form.editable() or ["unexpected"]:
+        for label, raw in INVALID_UTF8.items():
+            for encoded in (raw, urllib.parse.quote_from_bytes(raw).encode()):
+                _relogin(client, world, spec.persona)
+                pairs = base | {field_name: encoded}
+                body = b"&".join(
+                    urllib.parse.quote(k).encode() + b"=" + v for k, v in pairs.items()
+                )
+                response = client.generic(
+                    "POST", form.action, body, content_type="application/x-www-form-urlencoded"
+                )
+                counts = check_answer(client, response, counts, f"{name} {field_name}={label}")
+
+
+# --- Query strings --------------------------------------------------------------------------
+
+# Every query parameter a page of hgw reads (paging, sorting, year, the audit trail's filters).
+QUERY_PARAMETERS = (
+    "page",
+    "sort",
+    "jaar",
+    "q",
+    "next",
+    "tab",
+    "user",
+    "pupil",
+    "date_from",
+    "date_to",
+)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "get"))
+def test_hostile_query_strings(name, world, client):
+    """Every page, opened by someone allowed to, with hostile values in the query string."""
+    entry = MATRIX[name]
+    persona = next(p for p, expected in entry.expected.items() if expected in (200, 302))
+    url = _page_url(world, name, None)
+    counts = row_counts()
+    for label, value in HOSTILE_TEXT.items():
+        _relogin(client, world, persona)
+        query = urllib.parse.urlencode(dict.fromkeys(QUERY_PARAMETERS, value))
+        response = client.get(f"{url}?{query}")
+        counts = check_answer(client, response, counts, f"{name}?{label}")
