@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
@@ -119,6 +120,33 @@ class AccessRow:
     entry: AccessLogEntry
     role: str
     pupils: list[PupilRef]
+
+    @property
+    def page(self) -> str:
+        """The page in words a parent understands; the URL name when hgw has no words yet."""
+        name = self.entry.what
+        if name == "pupil_dossier_tab":
+            tab = self.entry.path.rstrip("/").rsplit("/", 1)[-1]
+            return _("pupil dossier: %(tab)s") % {"tab": tab}
+        if name.startswith("admin:"):
+            return str(_("platform administration (read-only)"))
+        if name.startswith("trail:"):
+            return str(_("audit trail"))
+        return str(PAGE_NAMES.get(name, name))
+
+
+# What the access log's URL names mean, in the interface's words.
+PAGE_NAMES = {
+    "pupils:group_detail": gettext_lazy("group page"),
+    "pupils:pupil_list": gettext_lazy("pupil list"),
+    "pupils:pupil_basic": gettext_lazy("pupil dossier: gegevens"),
+    "pupils:pupil_results": gettext_lazy("pupil dossier: toetsen"),
+    "pupils:result_add": gettext_lazy("entering a test result"),
+    "pupils:guardian_add": gettext_lazy("adding a guardian"),
+    "pupils:guardian_edit": gettext_lazy("guardian"),
+    "pupils:retention": gettext_lazy("retention"),
+    "pupils:rollover": gettext_lazy("preparing the next school year"),
+}
 
 
 def access_rows(school: School, entries: list[AccessLogEntry]) -> list[AccessRow]:
