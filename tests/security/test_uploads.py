@@ -13,11 +13,10 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from pupils import csvfiles, edexml, forms
 from pupils.models import ImportKind, ImportRecord
-from schools.models import SchoolYear
+from tests.pupils.test_imports import _edexml
 from tests.security.hostile import (
     BINARIES,
     HOSTILE_FILE_NAMES,
@@ -43,18 +42,6 @@ def _upload(client, kind: str, content: bytes, name: str = "export.xml"):
         reverse("pupils:import_upload"),
         {"kind": kind, "file": SimpleUploadedFile(name, content)},
     )
-
-
-def _edexml(world, **replace) -> bytes:
-    content = (SAMPLES / "full_2_1.xml").read_bytes()
-    year = SchoolYear.start_year_on(timezone.localdate())
-    replace = {
-        "<brincode>99AA</brincode>": f"<brincode>{world.school.brin}</brincode>",
-        "<schooljaar>2026-2027</schooljaar>": f"<schooljaar>{year}-{year + 1}</schooljaar>",
-    } | replace
-    for old, new in replace.items():
-        content = content.replace(old.encode(), new.encode())
-    return content
 
 
 def _refused(response) -> str:
