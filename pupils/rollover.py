@@ -135,3 +135,18 @@ def apply_rollover(
         repeated = existing[choice].grade_low <= move.current_group.grade_low
         counts["repeated" if repeated else "moved"] += 1
     return counts
+
+
+def summarise_rollover(plan: RolloverPlan, choices: dict[int, str]) -> dict:
+    """What the choices add up to, for the check before confirming: pupils per group next
+    year, the pupils whose choice differs from the default, and how many leave."""
+    per_group: dict[str, int] = dict.fromkeys(plan.target_group_names, 0)
+    exceptions = []
+    for move in plan.moves:
+        choice = choices[move.pupil.pk]
+        if choice != LEAVES:
+            per_group[choice] += 1
+        if choice != move.default:
+            exceptions.append((move, choice))
+    leaving = sum(1 for choice in choices.values() if choice == LEAVES)
+    return {"per_group": per_group, "exceptions": exceptions, "leaving": leaving}

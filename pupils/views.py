@@ -46,7 +46,7 @@ from pupils.models import (
     TestResult,
 )
 from pupils.results import results_by_instrument
-from pupils.rollover import LEAVES, apply_rollover, plan_rollover
+from pupils.rollover import LEAVES, apply_rollover, plan_rollover, summarise_rollover
 from schools.models import SchoolYear
 
 # Sort keys a group page accepts, and how each orders the pupils.
@@ -417,25 +417,12 @@ def rollover(request: HttpRequest) -> HttpResponse:
                 % {"year": plan.target_name, **counts},
             )
             return redirect(f"{reverse('pupils:group_list')}?jaar={plan.target_start_year}")
-        summary = _rollover_summary(plan, choices)
+        summary = summarise_rollover(plan, choices)
     return render(
         request,
         "pupils/rollover.html",
         {"plan": plan, "form": form, "summary": summary, "leaves": LEAVES},
     )
-
-
-def _rollover_summary(plan, choices: dict[int, str]) -> dict:
-    per_group: dict[str, int] = {name: 0 for name in plan.target_group_names}
-    exceptions = []
-    for move in plan.moves:
-        choice = choices[move.pupil.pk]
-        if choice != LEAVES:
-            per_group[choice] += 1
-        if choice != move.default:
-            exceptions.append((move, choice))
-    leaving = sum(1 for choice in choices.values() if choice == LEAVES)
-    return {"per_group": per_group, "exceptions": exceptions, "leaving": leaving}
 
 
 # Guardians ----------------------------------------------------------------------------------
