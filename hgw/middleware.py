@@ -1,13 +1,18 @@
 """Request set-up shared by every page: the language, the school being worked in."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 
@@ -70,6 +75,47 @@ def school_middleware(get_response: Middleware) -> Middleware:
         if request.user.is_authenticated:
             # Pages of signed-in people may hold pupil data: never store them in a cache.
             add_never_cache_headers(response)
+        return response
+
+    return middleware
+
+
+SESSION_LOGIN_AT_KEY = "hgw_login_at"
+
+# Powerful browser features hgw never uses, switched off for every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "display-capture",
+        "browsing-topics",
+    )
+)
+
+
+def session_middleware(get_response: Middleware) -> Middleware:
+    """Session hygiene: a login lasts at most SESSION_ABSOLUTE_TIMEOUT seconds, however busy.
+
+    The idle timeout is Django's own: the session's expiry moves on with every request
+    (SESSION_SAVE_EVERY_REQUEST) and lapses after SESSION_COOKIE_AGE seconds without one.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.setdefault(SESSION_LOGIN_AT_KEY, now)
+            if now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You have been logged out: please log in again."))
+                return redirect_to_login(request.get_full_path())
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
     return middleware

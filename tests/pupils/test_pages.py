@@ -69,7 +69,9 @@ def test_pupil_list_is_paginated_with_a_fixed_number_of_queries(
 ):
     client = client_for("care_coordinator")
     client.get(reverse("pupils:pupil_list"))  # warm the session and caches
-    with django_assert_max_num_queries(12) as few:
+    # A budget for the page itself (session, user, school, roles, the page's own queries);
+    # the point of the test is that it does not grow with the number of pupils.
+    with django_assert_max_num_queries(16) as few:
         client.get(reverse("pupils:pupil_list"))
     for n in range(60):
         pupil = factories.PupilFactory(school=world.school, family_name=f"Extra{n:02d}")
