@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -100,3 +101,10 @@ def membership_end(request: HttpRequest, user_pk: int) -> HttpResponse:
         % {"name": person.full_name, "school": actor.school.name},
     )
     return redirect("accounts:staff_list")
+
+
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
+    """What django-axes shows instead of logging in while the account-and-address pair is
+    locked out: a plain page (429) saying how long, not a bare error."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -5,6 +5,7 @@ loudly on a value they cannot read. Defaults are safe: DEBUG is off unless asked
 without DEBUG a SECRET_KEY must be given.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_tasks_db",
+    "axes",
     # hgw, in dependency order (see README, "Architecture")
     "schools",
     "accounts",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "hgw.middleware.session_middleware",
     "hgw.middleware.school_middleware",
     "audit.log.AccessLogMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hgw.urls"
@@ -133,6 +137,23 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while its account-and-address pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failed logins, by account and address together, so nobody can lock a
+# teacher out by typing their name from elsewhere. The address is REMOTE_ADDR (as in the
+# access log): behind a proxy, the proxy must set it (e.g. gunicorn --forwarded-allow-ips).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # hgw keeps its own access log; no second copy of logins
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -265,6 +286,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # WeasyPrint reports every rendering step at INFO: noise, nothing to act on.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes reports every failed login at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -47,6 +47,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_lockout(settings):
+    """Tests log in and fail to log in often; the lockout has tests of its own that switch
+    it back on (tests/accounts/test_lockout.py)."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def world(db) -> World:
     school = factories.SchoolFactory(name="De Regenboog")
