@@ -13,6 +13,7 @@ Action checks (`can_*`) are plain functions; views pass their answers to templat
 booleans. This module may read every app's models; no model or action imports it.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,6 +57,10 @@ class Actor:
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def only_as(self, role: str) -> "Actor":
+        """The same person in one of their roles (e.g. an IB who also teaches, as teacher)."""
+        return dataclasses.replace(self, roles=self.roles & {role})
 
 
 def roles_at(user, school: School | None, on: datetime.date | None = None) -> frozenset[str]:
@@ -160,10 +165,9 @@ def can_enter_results(actor: Actor, pupil: Pupil) -> bool:
         return False
     if actor.has(Role.CARE_COORDINATOR):
         return True
-    teacher_only = Actor(
-        user=actor.user, school=actor.school, roles=frozenset({Role.TEACHER}), today=actor.today
+    return actor.has(Role.TEACHER) and can_view(
+        actor.only_as(Role.TEACHER), pupil, Category.LEARNING
     )
-    return actor.has(Role.TEACHER) and can_view(teacher_only, pupil, Category.LEARNING)
 
 
 def can_import(actor: Actor) -> bool:

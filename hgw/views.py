@@ -22,9 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["period"] = Period.objects.for_school(actor.school).on(actor.today).first()
     if actor.has(Role.TEACHER):
         context["my_groups"] = (
-            access.groups_visible(
-                access.Actor(user=actor.user, school=actor.school, roles=frozenset({Role.TEACHER}))
-            )
+            access.groups_visible(actor.only_as(Role.TEACHER))
             .with_pupil_counts(actor.today)
             .ordered()
         )

@@ -88,3 +88,15 @@ def test_health_answers_without_login(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_an_ib_who_also_teaches_sees_their_own_groups_apart(world, client_for):
+    from accounts.models import Role
+    from tests import factories
+
+    ib = world.users["care_coordinator"]
+    factories.MembershipFactory(user=ib, school=world.school, role=Role.TEACHER)
+    factories.AssignmentFactory(group=world.other_group, teacher=ib)
+    response = client_for("care_coordinator").get(reverse("home"))
+    assert list(response.context["my_groups"]) == [world.other_group]
+    assert set(response.context["school_groups"]) == {world.group, world.other_group}
