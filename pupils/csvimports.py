@@ -7,6 +7,8 @@ school and kind by the normalised header, so the next file of the same system ne
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from pupils.actions import enrol
 from pupils.csvfiles import CsvTable, normalise_header, parse_date, parse_decimal
-from pupils.imports import Plan, Problem, _field_label, _save_changes
+from pupils.imports import Plan, Problem
 from pupils.models import (
     ColumnMapping,
     Enrolment,
@@ -265,13 +267,7 @@ def _plan_pupils(plan: Plan, rows, record: ImportRecord, today) -> None:
                 ),
             )
         else:
-            changed = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-            if changed:
-                plan.add(
-                    "pupils_changed",
-                    f"{name}: " + ", ".join(_field_label(Pupil, k) for k in changed),
-                    lambda current=current, changed=changed: _save_changes(current, changed),
-                )
+            plan.update("pupils_changed", name, current, wanted)
         running = main.get(current.pk) if current else None
         if group is not None and (running is None or running.group_id != group.pk):
             text = f"{name} → {group.name}"
@@ -334,9 +330,6 @@ def _plan_guardians(plan: Plan, rows, record: ImportRecord, today) -> None:
             )
             ok = False
         if email:
-            from django.core.exceptions import ValidationError
-            from django.core.validators import validate_email
-
             try:
                 validate_email(email)
             except ValidationError:
@@ -373,13 +366,7 @@ def _plan_guardians(plan: Plan, rows, record: ImportRecord, today) -> None:
                 lambda pupil=pupil, wanted=wanted: Guardian.objects.create(pupil=pupil, **wanted),
             )
             continue
-        changed = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-        if changed:
-            plan.add(
-                "guardians_changed",
-                f"{label}: " + ", ".join(_field_label(Guardian, k) for k in changed),
-                lambda current=current, changed=changed: _save_changes(current, changed),
-            )
+        plan.update("guardians_changed", label, current, wanted)
 
 
 def _plan_results(plan: Plan, rows, record: ImportRecord, today) -> None:
@@ -470,10 +457,4 @@ def _plan_results(plan: Plan, rows, record: ImportRecord, today) -> None:
                 ),
             )
             continue
-        changed = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-        if changed:
-            plan.add(
-                "results_changed",
-                f"{label}: " + ", ".join(_field_label(TestResult, k) for k in changed),
-                lambda current=current, changed=changed: _save_changes(current, changed),
-            )
+        plan.update("results_changed", label, current, wanted)

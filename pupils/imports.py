@@ -96,6 +96,14 @@ class Plan:
         if step is not None:
             self.steps.append(step)
 
+    def update(self, section: str, label: str, instance, wanted: dict) -> None:
+        """Plan to bring `instance` to `wanted`; listed as "label: changed fields" when
+        anything differs, and nothing at all when the record already says it."""
+        changed = {k: v for k, v in wanted.items() if getattr(instance, k) != v}
+        if changed:
+            fields = ", ".join(_field_label(type(instance), k) for k in changed)
+            self.add(section, f"{label}: {fields}", lambda: _save_changes(instance, changed))
+
     @property
     def counts(self) -> dict[str, int]:
         return {section: len(lines) for section, lines in self.changes.items()}
@@ -301,17 +309,7 @@ class _EdexPlanner:
                 )
                 continue
             wanted = {"name": group.name, "grade_low": low, "grade_high": high, "las_key": key}
-            changed = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-            if changed:
-                self.result.add(
-                    "groups_changed",
-                    _("%(name)s: %(fields)s")
-                    % {
-                        "name": group.name,
-                        "fields": ", ".join(_field_label(Group, k) for k in changed),
-                    },
-                    lambda current=current, changed=changed: _save_changes(current, changed),
-                )
+            self.result.update("groups_changed", group.name, current, wanted)
             self.groups[key] = current
             self.key_of[current.pk] = key
 
@@ -390,14 +388,7 @@ class _EdexPlanner:
             )
         else:
             holder["pupil"] = current
-            changed = {k: v for k, v in wanted.items() if getattr(current, k) != v}
-            if changed:
-                self.result.add(
-                    "pupils_changed",
-                    _("%(name)s: %(fields)s")
-                    % {"name": name, "fields": ", ".join(_field_label(Pupil, k) for k in changed)},
-                    lambda current=current, changed=changed: _save_changes(current, changed),
-                )
+            self.result.update("pupils_changed", name, current, wanted)
         left = pupil.date_out is not None and pupil.date_out <= self.day
         if left:
             if current is None or main.get(current.pk) is not None:
