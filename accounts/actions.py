@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership, SecurityEvent, User
 from schools.models import School
 
 
@@ -81,3 +81,57 @@ def add_member(
     if invited:
         transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk, school_id=school.pk))
     return user, invited
+
+
+# The second factor --------------------------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+
+
+def pending_totp_device(*, user: User):
+    """The authenticator-app device being set up (unconfirmed): the same one until it is
+    confirmed, so reloading the page does not change the QR code already scanned."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_two_factor(*, device, by: User) -> list[str]:
+    """Confirm the authenticator-app device whose code the person just typed, replace their
+    backup codes with ten new ones, and return those (to show once)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = device.user
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    backup = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    SecurityEvent.objects.create(user=user, kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED, by=by)
+    return codes
+
+
+@transaction.atomic
+def remove_two_factor(*, user: User, by: User) -> None:
+    """Remove every second-factor device of `user` (their app and backup codes), recorded.
+
+    By the person themselves (after giving their password again) or by the school
+    administration after a lost phone. Sessions verified with a removed device lose that at
+    their next request (django-otp's middleware finds no device): where a second factor is
+    required, the person sets one up again.
+    """
+    from django_otp import devices_for_user
+
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+    kind = SecurityEvent.Kind.TWO_FACTOR_RESET
+    if by.pk == user.pk:
+        kind = SecurityEvent.Kind.TWO_FACTOR_REMOVED
+    SecurityEvent.objects.create(user=user, kind=kind, by=by)

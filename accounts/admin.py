@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
 
@@ -32,3 +34,9 @@ class UserAdmin(BaseUserAdmin):
 
 # hgw gives access through memberships, not Django's groups and permissions.
 admin.site.unregister(Group)
+
+# The second factor's devices hold the keys of people's authenticator apps: not even a platform
+# operator sees them. A lost phone is reset by the school (accounts:staff_two_factor_reset).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

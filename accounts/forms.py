@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SCHOOL_ROLES, User
+from schools.models import School
 
 
 def _helper(submit_label: str) -> FormHelper:
@@ -80,3 +81,53 @@ class SchoolChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].choices = [(s.pk, s.name) for s in schools]
         self.helper = _helper(_("Work at this school"))
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or, on the login page, a backup code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label)
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks the person's password again before a change to how they log in."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, submit_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = _helper(submit_label)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
+class SchoolSecurityForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["teachers_require_two_factor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))

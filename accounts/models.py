@@ -79,6 +79,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def requires_two_factor(self, on: datetime.date | None = None) -> bool:
+        """Whether this person must log in with a second factor (when TWO_FACTOR_REQUIRED).
+
+        Every role that reaches beyond one group, the board and platform operators always;
+        a teacher when one of their schools asks it of its teachers.
+        """
+        if self.is_staff or self.is_superuser:
+            return True
+        memberships = Membership.objects.active(on).filter(user=self)
+        return memberships.filter(
+            Q(role__in=TWO_FACTOR_ROLES)
+            | Q(role=Role.TEACHER, school__teachers_require_two_factor=True)
+        ).exists()
+
 
 class Role(models.TextChoices):
     TEACHER = "teacher", _("teacher")
@@ -91,6 +105,9 @@ class Role(models.TextChoices):
 
 
 SCHOOL_ROLES = [role for role in Role if role != Role.BOARD]
+
+# The roles that always log in with a second factor; for teachers their school decides.
+TWO_FACTOR_ROLES = frozenset(role for role in Role if role != Role.TEACHER)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -166,3 +183,56 @@ class Membership(DatedRange, models.Model):
     def __str__(self) -> str:
         where = self.school or self.board
         return f"{self.user} - {self.get_role_display()} - {where}"
+
+
+SECURITY_EVENT_KINDS = ["two_factor_enrolled", "two_factor_removed", "two_factor_reset"]
+
+
+class SecurityEvent(models.Model):
+    """Something that changed how a person logs in: who, what, by whom, when. Append-only.
+
+    The second factor's devices (django-otp) keep no history of their own; this record says
+    when one was set up or removed, and who removed it (the person or the school
+    administration, after a lost phone).
+    """
+
+    class Kind(models.TextChoices):
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("second factor set up")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("second factor removed by the person")
+        TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by the administration")
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="security_events", verbose_name=_("user")
+    )
+    kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SECURITY_EVENT_KINDS),
+                name="securityevent_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_kind_display()} - {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Security events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Security events are append-only.")

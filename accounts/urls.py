@@ -69,4 +69,15 @@ urlpatterns = [
     path("medewerkers/toevoegen/", views.staff_add, name="staff_add"),
     path("medewerkers/<int:user_pk>/", views.staff_detail, name="staff_detail"),
     path("medewerkers/<int:user_pk>/beeindigen/", views.membership_end, name="membership_end"),
+    path(
+        "medewerkers/<int:user_pk>/tweestaps-herstellen/",
+        views.staff_two_factor_reset,
+        name="staff_two_factor_reset",
+    ),
+    path("school/beveiliging/", views.school_security, name="school_security"),
+    path("tweestaps/", views.two_factor, name="two_factor"),
+    path("tweestaps/instellen/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("tweestaps/controleren/", views.two_factor_verify, name="two_factor_verify"),
+    path("tweestaps/reservecodes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("tweestaps/verwijderen/", views.two_factor_remove, name="two_factor_remove"),
 ]

@@ -1,3 +1,8 @@
+import base64
+import re
+from urllib.parse import urlencode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +12,31 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, user_has_device, verify_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.actions import MembershipExists, add_member, end_memberships
-from accounts.forms import MemberForm, SchoolChoiceForm
+from accounts.actions import (
+    MembershipExists,
+    add_member,
+    confirm_two_factor,
+    end_memberships,
+    pending_totp_device,
+    remove_two_factor,
+)
+from accounts.forms import (
+    MemberForm,
+    PasswordConfirmForm,
+    SchoolChoiceForm,
+    SchoolSecurityForm,
+    TwoFactorCodeForm,
+)
 from accounts.models import Membership, User
 from hgw import access
 from hgw.middleware import SESSION_SCHOOL_KEY
@@ -80,7 +105,12 @@ def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/staff_detail.html",
-        {"person": person, "can_end": person.pk != request.user.pk},
+        {
+            "person": person,
+            "can_end": person.pk != request.user.pk,
+            "has_second_factor": user_has_device(person),
+            "security_events": person.security_events.select_related("by")[:20],
+        },
     )
 
 
@@ -108,3 +138,206 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
     locked out: a plain page (429) saying how long, not a bare error."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+# The second factor --------------------------------------------------------------------------
+
+SESSION_BACKUP_CODES_KEY = "hgw_backup_codes"  # shown once, right after setting up
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second factor: the page asked for, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _same_page(request: HttpRequest, name: str) -> str:
+    """The page's own address, keeping where to go afterwards."""
+    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _qr_svg(uri: str) -> str:
+    """The otpauth URI as an inline SVG QR code, drawn on the server (no script, no style)."""
+    code = segno.make(uri, error="m")
+    return mark_safe(code.svg_inline(scale=5, light="#fff", svgclass="qr-code"))
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    """The key as base32 in groups of four, for typing into an app without a camera."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The person's own second factor: whether it is set up, how many backup codes are left,
+    and removing it (after giving the password again)."""
+    return _two_factor_page(request, PasswordConfirmForm(user=request.user, **_remove_labels()))
+
+
+def _remove_labels() -> dict:
+    return {"submit_label": _("Remove my second factor")}
+
+
+def _two_factor_page(request: HttpRequest, form: PasswordConfirmForm, status: int = 200):
+    user = request.user
+    form.helper.form_action = reverse("accounts:two_factor_remove")
+    backup_codes_left = StaticToken.objects.filter(device__user=user, device__confirmed=True)
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "has_second_factor": user_has_device(user),
+            "required": settings.TWO_FACTOR_REQUIRED and user.requires_two_factor(),
+            "backup_codes_left": backup_codes_left.count(),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def two_factor_remove(request: HttpRequest) -> HttpResponse:
+    form = PasswordConfirmForm(request.POST, user=request.user, **_remove_labels())
+    if not form.is_valid():
+        return _two_factor_page(request, form, status=400)
+    remove_two_factor(user=request.user, by=request.user)
+    messages.success(request, _("Your second factor has been removed."))
+    if settings.TWO_FACTOR_REQUIRED and request.user.requires_two_factor():
+        return redirect("accounts:two_factor_enrol")
+    return redirect("accounts:two_factor")
+
+
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: scan the QR code (or type the key), type a code."""
+    user = request.user
+    if user_has_device(user):
+        return redirect("accounts:two_factor")
+    device = pending_totp_device(user=user)
+    form = TwoFactorCodeForm(request.POST or None, submit_label=_("Confirm"))
+    form.helper.form_action = _same_page(request, "accounts:two_factor_enrol")
+    if request.method == "POST" and form.is_valid():
+        if re.fullmatch(r"[0-9]{6}", form.cleaned_data["code"]) and device.verify_token(
+            form.cleaned_data["code"]
+        ):
+            codes = confirm_two_factor(device=device, by=user)
+            request.session.cycle_key()
+            otp_login(request, device)
+            request.session[SESSION_BACKUP_CODES_KEY] = codes
+            url = reverse("accounts:two_factor_backup_codes")
+            return redirect(f"{url}?{urlencode({'next': _next_url(request)})}")
+        form.add_error("code", _("This code is not right. Type the code the app shows now."))
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": _grouped_secret(device),
+            "next": _next_url(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
+    """The ten backup codes, shown once, right after setting up the second factor."""
+    codes = request.session.pop(SESSION_BACKUP_CODES_KEY, None)
+    if not codes:
+        return redirect("accounts:two_factor")
+    return render(
+        request,
+        "accounts/two_factor_backup_codes.html",
+        {"codes": codes, "next": _next_url(request)},
+    )
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: a code from the app, or one of the backup codes (each works once)."""
+    user = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    if not user_has_device(user):
+        return redirect("accounts:two_factor_enrol")
+    form = TwoFactorCodeForm(request.POST or None, submit_label=_("Log in"))
+    form.helper.form_action = _same_page(request, "accounts:two_factor_verify")
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        # Six digits: the app; anything else: a backup code. A wrong code slows down only the
+        # devices it was tried on (django-otp's throttling doubles the wait each time).
+        model = TOTPDevice if re.fullmatch(r"[0-9]{6}", code) else StaticDevice
+        for device in devices_for_user(user):
+            if isinstance(device, model) and verify_token(user, device.persistent_id, code):
+                request.session.cycle_key()
+                otp_login(request, device)
+                if isinstance(device, StaticDevice):
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You logged in with a backup code; %(count)d is left.",
+                            "You logged in with a backup code; %(count)d are left.",
+                            left,
+                        )
+                        % {"count": left},
+                    )
+                return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _(
+                "This code is not right, or it came too soon after a wrong one. "
+                "Wait a moment and type the code the app shows now."
+            ),
+        )
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def staff_two_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """A lost phone: the school administration removes a person's second factor; they set up
+    a new one at their next login. Recorded (who, when) on the person's page."""
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
+    if person.pk == request.user.pk:
+        messages.error(request, _("Remove your own second factor on your own security page."))
+        return redirect("accounts:staff_detail", user_pk=person.pk)
+    remove_two_factor(user=person, by=request.user)
+    messages.success(
+        request,
+        _(
+            "The second factor of %(name)s has been reset; "
+            "they set up a new one at their next login."
+        )
+        % {"name": person.full_name},
+    )
+    return redirect("accounts:staff_detail", user_pk=person.pk)
+
+
+@login_required
+def school_security(request: HttpRequest) -> HttpResponse:
+    """The school administration decides whether its teachers log in with two factors."""
+    actor = access.actor_for(request)
+    if not access.can_manage_staff(actor):
+        raise Http404
+    form = SchoolSecurityForm(request.POST or None, instance=actor.school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings have been saved."))
+        return redirect("accounts:school_security")
+    return render(request, "accounts/school_security.html", {"form": form})

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # hgw, in dependency order (see README, "Architecture")
     "schools",
     "accounts",
@@ -97,12 +100,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hgw.middleware.session_middleware",
+    # Before the school is chosen: without the second factor, only its own pages answer.
+    "accounts.middleware.two_factor_middleware",
     "hgw.middleware.school_middleware",
     "audit.log.AccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -143,8 +149,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout after repeated failed logins, by account and address together, so nobody can lock a
-# teacher out by typing their name from elsewhere. The address is REMOTE_ADDR (as in the
-# access log): behind a proxy, the proxy must set it (e.g. gunicorn --forwarded-allow-ips).
+# teacher out by typing their name from elsewhere. The address is REMOTE_ADDR, or behind
+# proxies the one TRUSTED_PROXY_COUNT entries from the right of X-Forwarded-For (below).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
@@ -154,6 +160,16 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # hgw keeps its own access log; no second copy of logins
 AXES_VERBOSE = False
+# Behind reverse proxies that append the client's address to X-Forwarded-For, the number of
+# them (0: none, REMOTE_ADDR is the client). The address is then taken that many entries
+# from the right, so a forged X-Forwarded-For cannot choose it (accounts.middleware).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_address"
+# Two-factor login (django-otp): an authenticator app (TOTP) plus ten backup codes. Always
+# for the roles in accounts.models.TWO_FACTOR_ROLES, for teachers when their school asks.
+# Off by default with DEBUG, so the demo logs in with a password alone.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "hgw")  # the name shown in the app
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

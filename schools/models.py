@@ -59,6 +59,13 @@ class School(models.Model):
     )
     # A school with several locations has one BRIN and a dependance code per location.
     dependance_code = models.CharField(_("location code"), max_length=2, blank=True)
+    # Two-factor login is always required for the roles that see more than one group (see
+    # accounts.models.User.requires_two_factor); for teachers the school decides.
+    teachers_require_two_factor = models.BooleanField(
+        _("teachers log in with two factors"),
+        default=False,
+        help_text=_("Teachers then need an authenticator app too, as the other roles always do."),
+    )
 
     objects = SchoolQuerySet.as_manager()
 

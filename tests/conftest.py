@@ -54,6 +54,54 @@ def _no_lockout(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_on(settings):
+    """Tests run as production does, whatever DEBUG says: the roles that need it log in with
+    a second factor (client_for passes it for them; tests/accounts/test_two_factor.py tests
+    the pages)."""
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+def totp_device(user):
+    """A confirmed authenticator-app device for `user` (the existing one, if any)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the person's app would show now; the next one once this one has been used
+    (django-otp accepts each time step once, and one step ahead)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark the client's session as verified with a second factor, as django_otp.login does
+    after the verification page (the device's persistent id under otp_device_id)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+
+
+def force_login(client, user) -> None:
+    """client.force_login, with the second factor passed when the person's role needs it."""
+    client.force_login(user)
+    if user.requires_two_factor():
+        pass_second_factor(client, user)
+
+
 @pytest.fixture
 def world(db) -> World:
     school = factories.SchoolFactory(name="De Regenboog")
@@ -117,12 +165,13 @@ def world(db) -> World:
 
 @pytest.fixture
 def client_for(client, world):
-    """A test client logged in as the named persona (anonymous: not logged in)."""
+    """A test client logged in as the named persona (anonymous: not logged in), with the
+    second factor passed for the roles that need it."""
 
     def _client(persona: str):
         client.logout()
         if persona != "anonymous":
-            client.force_login(world.users[persona])
+            force_login(client, world.users[persona])
         return client
 
     return _client

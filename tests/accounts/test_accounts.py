@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.actions import end_memberships
 from accounts.models import Membership, Role, User
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, force_login
 
 
 def test_login_by_email_in_any_case(world, client):
@@ -115,7 +115,7 @@ def test_school_admin_cannot_end_own_roles(world, client_for):
 def test_person_with_two_schools_chooses_one(world, client):
     ib = world.users["care_coordinator"]
     factories.MembershipFactory(user=ib, school=world.other_school, role=Role.CARE_COORDINATOR)
-    client.force_login(ib)
+    force_login(client, ib)
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:school_choose")
@@ -140,7 +140,7 @@ def test_future_membership_gives_no_access_yet(world, client):
         role=Role.CARE_COORDINATOR,
         start_date=timezone.localdate() + datetime.timedelta(days=3),
     )
-    client.force_login(person)
+    force_login(client, person)
     tab = reverse("pupil_dossier_tab", args=[world.pupil.pk, "gegevens"])
     assert client.get(tab).status_code == 404
 

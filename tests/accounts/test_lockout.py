@@ -51,3 +51,35 @@ def test_other_accounts_from_the_same_address_are_not_locked(world, client):
         _attempt(client, "wrong")
     response = _attempt(client, PASSWORD, email="director@school.example")
     assert response.status_code == 302
+
+
+def test_behind_proxies_the_address_the_outer_proxy_saw_counts(world, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def attempt(password, forwarded):
+        return client.post(
+            reverse("accounts:login"),
+            {"username": "teacher@school.example", "password": password},
+            REMOTE_ADDR="10.0.0.254",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    # An attacker forging X-Forwarded-For still gets their own address locked.
+    for n in range(3):
+        attempt("wrong", f"198.51.100.{n}, 203.0.113.9")
+    assert attempt(PASSWORD, "1.2.3.4, 203.0.113.9").status_code == 429
+    # The teacher behind the same proxy, from school, still gets in.
+    assert attempt(PASSWORD, "192.0.2.10").status_code == 302
+
+
+def test_client_address_without_proxies_is_the_peer(rf, settings):
+    from accounts.middleware import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert client_address(request) == "192.0.2.1"
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1, 10.0.0.1"
+    )
+    assert client_address(request) == "192.0.2.1"

@@ -81,3 +81,33 @@ def test_pages_switch_off_powerful_browser_features(world, client_for):
     policy = response["Permissions-Policy"]
     assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
     assert client_for("anonymous").get(reverse("accounts:login"))["Permissions-Policy"] == policy
+
+
+def test_deactivating_the_account_logs_out_every_session(world):
+    from accounts.actions import end_memberships
+
+    phone = Client()
+    _log_in(phone, "teacher@school.example")
+    assert phone.get(reverse("home")).status_code == 200
+    end_memberships(
+        user=world.users["teacher"], school=world.school, by=world.users["school_admin"]
+    )
+    response = phone.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_signed_in_pages_are_never_cached(world, client_for):
+    client = client_for("teacher")
+    response = client.get(reverse("pupil_dossier_tab", args=[world.pupil.pk, "gegevens"]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_login_page_of_a_signed_in_person_is_not_cached(world, client):
+    _log_in(client, "teacher@school.example")
+    response = client.get(reverse("accounts:login"))  # sends them on, signed in
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+    followed = client.get(response["Location"])
+    assert "no-store" in followed["Cache-Control"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from tests import factories
+from tests.conftest import force_login
 
 
 def _add(client, **fields):
@@ -99,7 +100,7 @@ def test_a_person_added_from_a_future_date_has_no_access_yet(world, client_for):
     _add(client_for("school_admin"), role=Role.CARE_COORDINATOR, start_date=start.isoformat())
     person = User.objects.get(email="nieuw@school.example")
     client = client_for("anonymous")
-    client.force_login(person)
+    force_login(client, person)
     tab = reverse("pupil_dossier_tab", args=[world.pupil.pk, "gegevens"])
     assert client.get(tab).status_code == 404
 

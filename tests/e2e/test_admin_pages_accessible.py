@@ -4,10 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.conftest import totp_device
 from tests.e2e.test_import_journey import _log_in
 
 
 def test_ib_pages(transactional_db, world, live_server, page, problems, axe_check):
+    totp_device(world.users["care_coordinator"])  # the app set up before: the code is asked
     _log_in(page, live_server, "care_coordinator@school.example")
     page.get_by_role("link", name="Audittrail").click()
     expect(page.get_by_role("heading", name="Audittrail", level=1)).to_be_visible()

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from pupils.models import Guardian, ImportRecord, Instrument
 from pupils.models import TestResult as Result
 from tests.conftest import PASSWORD
+from tests.e2e.two_factor import pass_second_factor
 from tests.security.hostile import IMG_ONERROR, PWNED_ATTRIBUTE, PWNED_IMG, PWNED_SVG, SCRIPT
 
 MOMENT = "<i>M4</i>"  # results' moments are short: markup that shows when it is not escaped
@@ -30,6 +31,7 @@ def _log_in(page, live_server, email):
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_factor(page, email)
     expect(page.get_by_role("button", name="Uitloggen", include_hidden=True)).to_have_count(1)
 
 

@@ -10,14 +10,17 @@ from playwright.sync_api import expect
 from pupils.models import Instrument
 from pupils.models import TestResult as Result
 from tests.conftest import PASSWORD
+from tests.e2e.two_factor import pass_second_factor
 from tests.pupils.test_imports import _edexml
 
 
-def _log_in(page, live_server, email):
+def _log_in(page, live_server, email, second_factor=True):
     page.goto(f"{live_server.url}/inloggen/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    if second_factor:
+        pass_second_factor(page, email)
 
 
 def test_ib_imports_edexml_with_preview(

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.e2e.two_factor import pass_second_factor
 
 
 def test_admin_adds_a_substitute(transactional_db, world, live_server, page, problems, axe_check):
@@ -18,6 +19,7 @@ def test_admin_adds_a_substitute(transactional_db, world, live_server, page, pro
     page.get_by_label("E-mailadres").fill("school_admin@school.example")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    pass_second_factor(page, "school_admin@school.example")
 
     page.get_by_role("link", name="Groep 5").first.click()
     expect(page.get_by_role("heading", name="Groep 5", level=1)).to_be_visible()

@@ -145,6 +145,23 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},
         method="post",
     ),
+    # Resetting someone's second factor: the school administration, for staff of its school.
+    "accounts:staff_two_factor_reset": Entry(
+        _only({"school_admin": 302}),
+        kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},
+        method="post",
+    ),
+    "accounts:school_security": Entry(_only({"school_admin": 200})),
+    # One's own second factor. Personas who need one have it (client_for): setting up another
+    # sends them to their page, the verification page sends them on, the backup codes are
+    # gone; an empty removal form comes back with its error (no password given).
+    "accounts:two_factor": Entry(_all(200)),
+    "accounts:two_factor_enrol": Entry(
+        _all(302, teacher=200, other_teacher=200, care_team_member=302)
+    ),
+    "accounts:two_factor_verify": Entry(_all(302)),
+    "accounts:two_factor_backup_codes": Entry(_all(302)),
+    "accounts:two_factor_remove": Entry(_all(400), method="post"),
     "accounts:school_choose": Entry(_only(dict.fromkeys(AT_SCHOOL, 200))),
     "accounts:login": Entry(_all(302, anonymous=200)),
     "accounts:logout": Entry(_public(LOGIN), method="post"),

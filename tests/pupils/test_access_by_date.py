@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hgw import access
 from tests import factories
+from tests.conftest import force_login
 
 
 def _tab(pupil):
@@ -41,7 +42,7 @@ def test_substitute_has_access_for_exactly_their_weeks(world, client_for):
     )
     assert list(access.pupils_visible(after)) == []
     client = client_for("anonymous")
-    client.force_login(substitute)
+    force_login(client, substitute)
     assert client.get(_tab(world.pupil)).status_code == 200
 
 

@@ -13,6 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import force_login
+
 
 @dataclass
 class Editable:
@@ -49,7 +51,7 @@ def _open(world, persona: str, url: str) -> tuple[Client, dict]:
     """Log in as the persona in a client of their own, open the form, return the client and the
     hidden fields it carries (the fingerprint of the version seen)."""
     client = Client()
-    client.force_login(world.users[persona])
+    force_login(client, world.users[persona])
     response = client.get(url)
     assert response.status_code == 200
     form = response.context["form"]

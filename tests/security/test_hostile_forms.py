@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.conftest import force_login, totp_device
 from tests.hgw.test_access_matrix import MATRIX
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
@@ -209,6 +210,18 @@ FORMS: dict[str, FormSpec] = {
         saves=True,
     ),
     "accounts:membership_end": FormSpec("school_admin", page="accounts:staff_detail"),
+    # Shown for a person with a second factor (the IB here).
+    "accounts:staff_two_factor_reset": FormSpec(
+        "school_admin",
+        page="accounts:staff_detail",
+        kwargs=lambda w: {"user_pk": totp_device(w.users["care_coordinator"]).user_id},
+    ),
+    "accounts:school_security": FormSpec("school_admin"),
+    "accounts:two_factor_enrol": FormSpec("teacher"),  # optional for teachers: no device yet
+    "accounts:two_factor_verify": FormSpec(
+        "teacher", kwargs=lambda w: totp_device(w.users["teacher"]) and None
+    ),
+    "accounts:two_factor_remove": FormSpec("care_coordinator", page="accounts:two_factor"),
     "pupils:assignment_add": FormSpec(
         "care_coordinator", page="pupils:group_detail", valid={"start_date": "2025-09-01"}
     ),
@@ -302,7 +315,7 @@ def _page_url(world, page: str, kwargs: Callable | None) -> str:
 def _open(client, world, persona: str, url: str):
     client.logout()
     if persona != "anonymous":
-        client.force_login(world.users[persona])
+        force_login(client, world.users[persona])
     response = client.get(url, follow=True)
     assert response.status_code == 200, (persona, url, response.status_code)
     final = response.redirect_chain[-1][0] if response.redirect_chain else url
@@ -352,7 +365,7 @@ def _the_form(client, world, name: str) -> tuple[Form, str]:
 
 def _relogin(client, world, persona: str) -> None:
     if persona != "anonymous" and "_auth_user_id" not in client.session:
-        client.force_login(world.users[persona])
+        force_login(client, world.users[persona])
 
 
 def _with_files(form: Form, data: dict) -> dict:
