@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.log import note_pupils
+from groupplans.models import GroupOverview, OverviewStatus
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -170,6 +171,32 @@ def can_enter_results(actor: Actor, pupil: Pupil) -> bool:
     )
 
 
+def can_write_pupil_log(actor: Actor, pupil: Pupil) -> bool:
+    """Adding notes to the pupil log: the IB, and the teacher who may see the pupil's learning
+    data; the director reads only."""
+    if actor.school is None or pupil.school_id != actor.school.pk:
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    return actor.has(Role.TEACHER) and can_view(
+        actor.only_as(Role.TEACHER), pupil, Category.LEARNING
+    )
+
+
+def log_entries_editable(actor: Actor, pupil: Pupil, entries) -> set[int]:
+    """The ids of those of `entries` (notes of `pupil`) the actor may edit: the IB any, a
+    teacher their own, while they may write in the pupil's log. One check for any number."""
+    if not can_write_pupil_log(actor, pupil):
+        return set()
+    if actor.has(Role.CARE_COORDINATOR):
+        return {entry.pk for entry in entries}
+    return {entry.pk for entry in entries if entry.author_id == actor.user.pk}
+
+
+def can_edit_log_entry(actor: Actor, entry) -> bool:
+    return entry.pk in log_entries_editable(actor, entry.pupil, [entry])
+
+
 def can_import(actor: Actor) -> bool:
     """Imports of pupils, staff and results: the school administration and the IB."""
     return actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR)
@@ -229,4 +256,79 @@ def can_view_retention(actor: Actor) -> bool:
 
 def can_purge_pupils(actor: Actor) -> bool:
     """Confirming the erasure of pupils whose retention period has passed: the IB."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+# Group overviews ---------------------------------------------------------------------------
+
+
+def _overview_groups(actor: Actor) -> QuerySet[Group]:
+    """The groups whose overviews and plans (learning data) the actor may see."""
+    if actor.school is None:
+        return Group.objects.none()
+    groups = Group.objects.for_school(actor.school)
+    if actor.has(Role.CARE_COORDINATOR, Role.DIRECTOR):
+        return groups
+    if actor.has(Role.TEACHER):
+        return groups.taught_by(actor.user, on=actor.today)
+    return Group.objects.none()
+
+
+def can_view_overviews(actor: Actor) -> bool:
+    """The overviews page: whoever may see learning data at the school."""
+    return actor.school is not None and Category.LEARNING in categories_for(actor)
+
+
+def overviews_visible(actor: Actor) -> QuerySet[GroupOverview]:
+    return GroupOverview.objects.for_groups(_overview_groups(actor))
+
+
+def get_overview_or_404(request: HttpRequest, pk: int) -> GroupOverview:
+    """The overview, if the actor may see it. The pupils it shows are noted by the view."""
+    try:
+        return (
+            overviews_visible(actor_for(request))
+            .select_related("group__school", "period__school_year", "sent_by")
+            .get(pk=pk)
+        )
+    except GroupOverview.DoesNotExist:
+        raise Http404 from None
+
+
+def can_create_overview(actor: Actor, group: Group) -> bool:
+    """The IB for every group of the school, the teacher for their own groups."""
+    if actor.school is None or group.school_id != actor.school.pk:
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    return actor.has(Role.TEACHER) and (
+        Group.objects.taught_by(actor.user, on=actor.today).filter(pk=group.pk).exists()
+    )
+
+
+def can_edit_overview(actor: Actor, overview: GroupOverview) -> bool:
+    """The teacher of the group and the IB, until the group meeting discussed it."""
+    return not overview.is_locked and can_create_overview(actor, overview.group)
+
+
+def can_send_overview(actor: Actor, overview: GroupOverview) -> bool:
+    """Sending to the IB is the teacher's preparation for the group meeting."""
+    return (
+        overview.status == OverviewStatus.DRAFT
+        and actor.has(Role.TEACHER)
+        and can_create_overview(actor.only_as(Role.TEACHER), overview.group)
+    )
+
+
+def can_mark_discussed(actor: Actor, overview: GroupOverview) -> bool:
+    return (
+        overview.status == OverviewStatus.SENT
+        and actor.school is not None
+        and overview.group.school_id == actor.school.pk
+        and actor.has(Role.CARE_COORDINATOR)
+    )
+
+
+def can_configure_signals(actor: Actor) -> bool:
+    """The school's signal rules: the IB."""
     return actor.school is not None and actor.has(Role.CARE_COORDINATOR)

@@ -11,8 +11,18 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from groupplans.models import NEED_ASPECTS, SOURCE_FIELDS, OverviewRow
 from hgw import trail
-from pupils.models import Enrolment, Guardian, Pupil, TestResult
+from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
+
+# The text of an overview row, in the grid's order: the five sources, the factors, the
+# signal and its reason, the seven needs and the specific needs.
+OVERVIEW_TEXT = (
+    [name for name, _label, _kind in SOURCE_FIELDS]
+    + ["stimulating", "hindering", "signal_reason"]
+    + [name for name, _label in NEED_ASPECTS]
+    + ["specific_needs"]
+)
 
 FORMAT_VERSION = 1
 
@@ -43,8 +53,24 @@ class PupilRecord:
     guardians: list[Guardian]
     enrolments: list[Enrolment]
     results: list[TestResult]
+    log_entries: list[PupilLogEntry]
+    overview_rows: list[OverviewRow]
     access_rows: list[trail.AccessRow]
     revisions: list[trail.Revision]
+
+    def overview_blocks(self) -> list[tuple[OverviewRow, list[tuple[str, str]]]]:
+        """Per overview row, the filled-in text with its label (for the PDF)."""
+        return [
+            (
+                row,
+                [
+                    (str(OverviewRow._meta.get_field(name).verbose_name), getattr(row, name))
+                    for name in OVERVIEW_TEXT
+                    if getattr(row, name)
+                ],
+            )
+            for row in self.overview_rows
+        ]
 
 
 def gather(pupil: Pupil) -> PupilRecord:
@@ -63,6 +89,12 @@ def gather(pupil: Pupil) -> PupilRecord:
             TestResult.objects.filter(pupil=pupil)
             .select_related("instrument", "entered_by")
             .chronological()
+        ),
+        log_entries=list(PupilLogEntry.objects.for_pupils([pupil.pk]).order_by("date", "pk")),
+        overview_rows=list(
+            OverviewRow.objects.filter(pupil=pupil)
+            .select_related("overview__group", "overview__period__school_year")
+            .order_by("overview__period__start_date", "pk")
         ),
         access_rows=trail.access_rows(school, list(trail.access_entries(school, filters))),
         revisions=trail.revisions(
@@ -134,6 +166,29 @@ def as_data(record: PupilRecord, *, by) -> dict:
                 "entered_by": _person(result.entered_by),
             }
             for result in record.results
+        ],
+        "pupil_log": [
+            {
+                "id": entry.pk,
+                "date": _iso(entry.date),
+                "kind": entry.kind,
+                "participants": entry.participants,
+                "notes": entry.notes,
+                "agreements": entry.agreements,
+                "author": _person(entry.author),
+            }
+            for entry in record.log_entries
+        ],
+        "group_overviews": [
+            {
+                "id": row.pk,
+                "group": row.overview.group.name,
+                "period": str(row.overview.period),
+                "status": row.overview.status,
+                "signalled": row.signalled,
+                **{name: getattr(row, name) for name in OVERVIEW_TEXT},
+            }
+            for row in record.overview_rows
         ],
         "access_log": [
             {

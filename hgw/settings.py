@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "pupils",
+    "groupplans",
     "hgw",
 ]
 

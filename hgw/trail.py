@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
-from pupils.models import Enrolment, Guardian, Pupil, TestResult
+from groupplans.models import OverviewRow
+from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 from schools.models import School
 
 
@@ -38,6 +39,14 @@ REVISION_SOURCES = [
     RevisionSource("enrolment", Enrolment, "pupil_id", ("group",)),
     RevisionSource(
         "test_result", TestResult, "pupil_id", ("instrument", "entered_by"), learning=True
+    ),
+    RevisionSource("pupil_log", PupilLogEntry, "pupil_id", ("author",), learning=True),
+    RevisionSource(
+        "overview_row",
+        OverviewRow,
+        "pupil_id",
+        ("overview__group", "overview__period__school_year", "updated_by"),
+        learning=True,
     ),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
@@ -146,6 +155,15 @@ PAGE_NAMES = {
     "pupils:guardian_edit": gettext_lazy("guardian"),
     "pupils:retention": gettext_lazy("retention"),
     "pupils:rollover": gettext_lazy("preparing the next school year"),
+    "pupils:pupil_log": gettext_lazy("pupil dossier: logboek"),
+    "pupils:log_add": gettext_lazy("adding a note to the pupil log"),
+    "pupils:log_edit": gettext_lazy("note in the pupil log"),
+    "groupplans:overview_detail": gettext_lazy("group overview"),
+    "groupplans:row_save": gettext_lazy("saving a row of a group overview"),
+    "groupplans:suggestion_decide": gettext_lazy("deciding on a signal suggestion"),
+    "groupplans:overview_print": gettext_lazy("group overview, print view"),
+    "groupplans:overview_pdf": gettext_lazy("group overview, PDF"),
+    "groupplans:overview_xlsx": gettext_lazy("group overview, Excel"),
 }
 
 
@@ -303,7 +321,7 @@ _ACTIONS = {
 }
 
 # Never worth showing: the historical row's own bookkeeping and the key of the import.
-_SKIPPED_FIELDS = {"id", "import_record"}
+_SKIPPED_FIELDS = {"id", "import_record", "version", "carried_from", "updated_by"}
 
 
 def _describe(kind: str, record) -> str:
@@ -313,6 +331,10 @@ def _describe(kind: str, record) -> str:
         return str(record.group) if record.group_id else ""
     if kind == "test_result":
         return f"{record.instrument} ({display_value(record, 'date_taken')})"
+    if kind == "pupil_log":
+        return f"{record.get_kind_display()} ({display_value(record, 'date')})"
+    if kind == "overview_row":
+        return _("group overview %(overview)s") % {"overview": record.overview}
     return ""
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("pupils.urls")),
+    path("", include("groupplans.urls")),
     path("", include("hgw.trail_urls")),
 ]

@@ -8,6 +8,7 @@ from django.urls import resolve, reverse
 from django.utils.safestring import mark_safe
 
 from accounts.models import Role
+from groupplans.models import GroupOverview
 from hgw import access
 from hgw.dossier import available_tabs
 from pupils.models import Enrolment
@@ -21,11 +22,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.school is not None:
         context["period"] = Period.objects.for_school(actor.school).on(actor.today).first()
     if actor.has(Role.TEACHER):
-        context["my_groups"] = (
+        my_groups = list(
             access.groups_visible(actor.only_as(Role.TEACHER))
             .with_pupil_counts(actor.today)
             .ordered()
         )
+        overviews = {
+            overview.group_id: overview
+            for overview in GroupOverview.objects.filter(
+                group__in=[g.pk for g in my_groups], period=context.get("period")
+            )
+        }
+        for group in my_groups:
+            group.current_overview = overviews.get(group.pk)
+        context["my_groups"] = my_groups
     if actor.has(Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN):
         context["school_groups"] = (
             access.groups_visible(actor).in_year(year).with_pupil_counts(actor.today).ordered()

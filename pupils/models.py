@@ -639,3 +639,98 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.kind}"
+
+
+# Pupil log ----------------------------------------------------------------------------------
+
+
+class LogKind(models.TextChoices):
+    """What a note in the pupil log records. Four of them are sources of the group overview
+    (observation, talks with the pupil and with the parents, the handover)."""
+
+    PARENTS = "parents", _("conversation with the parents")
+    PUPIL = "pupil", _("conversation with the pupil")
+    OBSERVATION = "observation", _("observation")
+    HANDOVER = "handover", _("handover from the previous teacher")
+    OTHER = "other", _("other")
+
+
+class PupilLogQuerySet(models.QuerySet):
+    def newest_first(self) -> "PupilLogQuerySet":
+        return self.order_by("-date", "-pk")
+
+    def of_kind(self, kind: str) -> "PupilLogQuerySet":
+        return self.filter(kind=kind)
+
+    def for_pupils(
+        self,
+        pupil_ids,
+        since: datetime.date | None = None,
+        until: datetime.date | None = None,
+    ) -> "PupilLogQuerySet":
+        """The notes of these pupils (ids, or a queryset of pupils) dated from `since` up to and
+        including `until` (either may be left open), newest first, each with its author: one
+        query for a whole group. It does not check access: pass only pupils the person may
+        see the learning data of."""
+        entries = self.filter(pupil__in=pupil_ids)
+        if since is not None:
+            entries = entries.filter(date__gte=since)
+        if until is not None:
+            entries = entries.filter(date__lte=until)
+        return entries.select_related("author").newest_first()
+
+
+class PupilLogEntry(models.Model):
+    """A dated note in a pupil's log (logboek): a conversation, an observation, a handover.
+
+    `version` goes up with every save through the form, so that a save over a version the
+    person never saw is refused (optimistic locking).
+    """
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="log_entries", verbose_name=_("pupil")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LogKind.choices)
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"))
+    agreements = models.TextField(_("agreements"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PupilLogQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("pupil log entry")
+        verbose_name_plural = _("pupil log entries")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LogKind.values), name="pupil_log_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["pupil", "date"], name="pupil_log_pupil_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        """The note on the pupil's log tab (on the page that holds it)."""
+        from django.urls import reverse
+
+        tab = reverse("pupil_dossier_tab", kwargs={"pk": self.pupil_id, "tab": "logboek"})
+        return f"{tab}?notitie={self.pk}#log-{self.pk}"
+
+    def save_edit(self) -> None:
+        """Save a change a person made: a new version, so that whoever opened the note before
+        this save is told so when they save theirs."""
+        self.version += 1
+        self.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pupils import retention_views, views
+from pupils import log_views, retention_views, views
 
 app_name = "pupils"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("leerlingen/<int:pk>/tab/gegevens/", views.pupil_basic, name="pupil_basic"),
     path("leerlingen/<int:pk>/tab/toetsen/", views.pupil_results, name="pupil_results"),
     path("leerlingen/<int:pk>/toetsen/invoeren/", views.result_add, name="result_add"),
+    path("leerlingen/<int:pk>/tab/logboek/", log_views.pupil_log, name="pupil_log"),
+    path("leerlingen/<int:pk>/logboek/nieuw/", log_views.log_add, name="log_add"),
+    path("leerlingen/<int:pk>/logboek/<int:entry_pk>/", log_views.log_edit, name="log_edit"),
     path("leerlingen/<int:pk>/ouders/toevoegen/", views.guardian_add, name="guardian_add"),
     path(
         "leerlingen/<int:pk>/ouders/<int:guardian_pk>/", views.guardian_edit, name="guardian_edit"

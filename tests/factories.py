@@ -6,7 +6,15 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from pupils.models import Enrolment, Group, GroupTeacherAssignment, Guardian, Pupil
+from pupils.models import (
+    Enrolment,
+    Group,
+    GroupTeacherAssignment,
+    Guardian,
+    LogKind,
+    Pupil,
+    PupilLogEntry,
+)
 from schools.models import Board, School, SchoolYear
 
 
@@ -111,3 +119,14 @@ class GuardianFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="nl_NL")
     relation = "mother"
     email = "ouder@example.nl"
+
+
+class PupilLogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PupilLogEntry
+
+    pupil = factory.SubFactory(PupilFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    kind = LogKind.OBSERVATION
+    notes = "Werkt geconcentreerd aan de rekentaak, vraagt weinig hulp."
+    author = factory.SubFactory(UserFactory)

@@ -23,7 +23,7 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 
 def test_every_audit_and_history_table_is_protected(db):
     history_models = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
-    assert len(history_models) >= 6
+    assert len(history_models) >= 10
     required = {m._meta.db_table for m in history_models} | {
         "audit_accesslogentry",
         "audit_accesslogpupil",
@@ -35,6 +35,10 @@ def test_every_audit_and_history_table_is_protected(db):
         "pupils_historicalenrolment",
         "pupils_historicalgroupteacherassignment",
         "pupils_historicaltestresult",
+        "pupils_historicalpupillogentry",
+        "groupplans_historicalgroupoverview",
+        "groupplans_historicaloverviewrow",
+        "groupplans_historicalsuggestiondecision",
         "accounts_historicalmembership",
     }
     assert set(protection.protected_tables()) == required

@@ -76,6 +76,60 @@ def _import(world, status="cancelled"):
     )
 
 
+def log_entry(world):
+    """The note on the pupil of group A, written by their teacher (made once per test)."""
+    from pupils.models import PupilLogEntry
+    from tests.factories import PupilLogEntryFactory
+
+    entry = PupilLogEntry.objects.filter(pupil=world.pupil).first()
+    return entry or PupilLogEntryFactory(pupil=world.pupil, author=world.users["teacher"])
+
+
+# The pupil log: read with the learning data; written by the teacher and the IB; a note is
+# edited by its author (here the teacher) and the IB.
+LOG_WRITERS = {"teacher": 200, "care_coordinator": 200}
+
+
+def _overview(world, sent=False):
+    """The overview of group A (taught by "teacher") for this period (made once per test)."""
+    from groupplans import actions
+    from groupplans.models import GroupOverview
+    from schools.actions import ensure_default_periods
+
+    overview = GroupOverview.objects.filter(group=world.group).first()
+    if overview is None:
+        period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
+        overview = actions.create_overview(
+            group=world.group, period=period, by=world.users["teacher"]
+        )
+    if sent and overview.status == "draft":
+        overview = actions.send_overview(
+            overview=overview, questions="", by=world.users["teacher"], notify=False
+        )
+    return overview
+
+
+def overview(world):
+    return {"pk": _overview(world).pk}
+
+
+def overview_row(world):
+    found = _overview(world)
+    return {"pk": found.pk, "row_pk": found.rows.get().pk}
+
+
+def _maths(world):
+    from pupils.models import Instrument
+
+    return {"instrument_pk": Instrument.objects.get(name="Cito Rekenen-Wiskunde").pk}
+
+
+# Group overviews: learning data. The teacher of the group and the IB edit, the director reads.
+OVERVIEW_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
+# The list is there for everyone who may see learning data (each sees their own groups).
+OVERVIEW_LIST = OVERVIEW_READERS | {"other_teacher": 200, "other_school_ib": 200}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -104,6 +158,13 @@ MATRIX: dict[str, Entry] = {
         _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
     ),
     "pupils:result_add": Entry(_only({"teacher": 200, "care_coordinator": 200}), kwargs=pupil),
+    "pupils:pupil_log": Entry(
+        _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
+    ),
+    "pupils:log_add": Entry(_only(LOG_WRITERS), kwargs=pupil),
+    "pupils:log_edit": Entry(
+        _only(LOG_WRITERS), kwargs=lambda w: {"pk": w.pupil.pk, "entry_pk": log_entry(w).pk}
+    ),
     "pupils:import_list": Entry(_only(IMPORTERS | {"other_school_ib": 200})),
     # An empty upload: the form comes back with its errors.
     "pupils:import_upload": Entry(_only(IMPORTERS | {"other_school_ib": 200}), method="post"),
@@ -173,6 +234,34 @@ MATRIX: dict[str, Entry] = {
         _public(200), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}
     ),
     "accounts:password_reset_complete": Entry(_public(200)),
+    "groupplans:overview_list": Entry(_only(OVERVIEW_LIST)),
+    # An empty form comes back with its errors to whoever may start an overview.
+    "groupplans:overview_create": Entry(
+        _only(dict.fromkeys(OVERVIEW_LIST.keys() - {"director"}, 422)),
+        method="post",
+    ),
+    "groupplans:overview_detail": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    # An empty save: the row's form comes back with its errors, for those who may edit it.
+    "groupplans:row_save": Entry(
+        _only({"teacher": 422, "care_coordinator": 422}), kwargs=overview_row, method="post"
+    ),
+    "groupplans:suggestion_decide": Entry(
+        _only({"teacher": 302, "care_coordinator": 302}), kwargs=overview_row, method="post"
+    ),
+    "groupplans:overview_send": Entry(_only({"teacher": 200}), kwargs=overview),
+    "groupplans:overview_discussed": Entry(
+        _only({"care_coordinator": 302}),
+        kwargs=lambda w: {"pk": _overview(w, sent=True).pk},
+        method="post",
+    ),
+    "groupplans:overview_print": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    "groupplans:overview_pdf": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    "groupplans:overview_xlsx": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    # The school's signal rules: the IB (shared instruments are every school's).
+    "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
+    "groupplans:rule_edit": Entry(
+        _only({"care_coordinator": 200, "other_school_ib": 200}), kwargs=_maths
+    ),
 }
 
 

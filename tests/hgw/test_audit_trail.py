@@ -212,8 +212,27 @@ def _assert_download(response, pupil, extension):
     assert "Vries" not in disposition and "Sanne" not in disposition
 
 
+def _overview_and_note(world):
+    """A note in the pupil's log and a filled-in row of a group overview."""
+    from groupplans import actions
+    from schools.actions import ensure_default_periods
+
+    factories.PupilLogEntryFactory(
+        pupil=world.pupil, kind="parents", notes="Gesprek met moeder", agreements="Thuis lezen"
+    )
+    period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
+    overview = actions.create_overview(group=world.group, period=period, by=world.users["teacher"])
+    actions.save_row(
+        row=overview.rows.get(),
+        values={"stimulating": "Helpt graag", "signalled": True, "signal_reason": "Rekenen"},
+        seen_version=1,
+        by=world.users["teacher"],
+    )
+
+
 def test_json_export_holds_everything_with_stable_keys(world, client_for):
     _result(world)
+    _overview_and_note(world)
     _log(world.users["teacher"], world.school, [world.pupil])
     response = client_for("care_coordinator").get(
         reverse("trail:export_json", args=[world.pupil.pk])
@@ -229,6 +248,8 @@ def test_json_export_holds_everything_with_stable_keys(world, client_for):
         "guardians",
         "enrolments",
         "test_results",
+        "pupil_log",
+        "group_overviews",
         "access_log",
         "revisions",
     }
@@ -238,6 +259,10 @@ def test_json_export_holds_everything_with_stable_keys(world, client_for):
     assert data["enrolments"][0]["group"]["name"] == "Groep 5"
     assert data["test_results"][0]["score"] == "187.5"
     assert data["test_results"][0]["level"] == "II"
+    assert data["pupil_log"][0]["notes"] == "Gesprek met moeder"
+    assert data["pupil_log"][0]["agreements"] == "Thuis lezen"
+    (row,) = data["group_overviews"]
+    assert (row["group"], row["signalled"], row["stimulating"]) == ("Groep 5", True, "Helpt graag")
     assert data["access_log"][0]["user"]["name"] == "Teacher"
     kinds = {(r["record"], r["action"]) for r in data["revisions"]}
     assert {("pupil", "created"), ("guardian", "created"), ("test_result", "created")} <= kinds
@@ -257,6 +282,7 @@ def test_export_is_for_the_ib_of_the_school_only(persona, world, client_for):
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 def test_pdf_export_reads_as_the_data(world, client_for, tmp_path):
     _result(world)
+    _overview_and_note(world)
     _log(world.users["teacher"], world.school, [world.pupil])
     response = client_for("care_coordinator").get(
         reverse("trail:export_pdf", args=[world.pupil.pk])
@@ -271,6 +297,8 @@ def test_pdf_export_reads_as_the_data(world, client_for, tmp_path):
     assert "Sanne de Vries" in text
     assert "Anna de Vries" in text
     assert "Rekenen-Wiskunde" in text and "187,5" in text
+    assert "Gesprek met moeder" in text and "Thuis lezen" in text
+    assert "Helpt graag" in text and "Stimulerende factoren" in text
     assert "Pagina 1 van" in text
     assert "VERTROUWELIJK" in text.upper()
     assert "De Regenboog" in text
@@ -298,3 +326,48 @@ def test_pdf_fetcher_serves_only_static_files_and_data_urls(settings, tmp_path):
     ):
         with pytest.raises(FetchRefused):
             fetcher.fetch(url)
+
+
+def test_every_model_with_a_pupil_and_history_is_in_the_trail():
+    """A new pupil-data model with revisions must show in the audit trail (or say here why
+    not)."""
+    from django.apps import apps
+
+    from hgw.trail import REVISION_SOURCES
+
+    # Reached through their row: the decision's effect (a signal) is a revision of the row.
+    through_another = {"groupplans.SuggestionDecision"}
+    listed = {source.model for source in REVISION_SOURCES}
+    checked = 0
+    for model in apps.get_models():
+        if getattr(model._meta, "simple_history_manager_attribute", None) is None:
+            continue
+        fields = {f.name for f in model._meta.concrete_fields}
+        if model._meta.label in through_another or not (
+            "pupil" in fields or model._meta.label == "pupils.Pupil"
+        ):
+            continue
+        assert model in listed, f"{model._meta.label} is not in hgw.trail.REVISION_SOURCES"
+        checked += 1
+    assert checked >= 6
+
+
+def test_the_trail_shows_overview_and_log_changes_without_noise(world, client_for):
+    from groupplans import actions
+    from schools.actions import ensure_default_periods
+
+    period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
+    overview = actions.create_overview(group=world.group, period=period, by=world.users["teacher"])
+    row = overview.rows.get()
+    actions.save_row(
+        row=row, values={"hindering": "Snel afgeleid"}, seen_version=1, by=world.users["teacher"]
+    )
+    factories.PupilLogEntryFactory(pupil=world.pupil, notes="Gesprek met moeder")
+    response = client_for("care_coordinator").get(
+        reverse("trail:revision_list"), {"pupil": world.pupil.pk}
+    )
+    content = response.content.decode()
+    assert "→ Snel afgeleid" in content
+    assert "Groep 5" in content
+    assert "Gesprek met moeder" in content
+    assert "1 → 2" not in content  # the row's version is bookkeeping, not a change

@@ -21,6 +21,8 @@ from django.test.utils import setup_test_environment
 call_command("migrate", verbosity=0)
 call_command("seed_demo", verbosity=0)
 call_command("seed_demo", verbosity=0)  # idempotent
+call_command("seed_demo_overviews", verbosity=0)
+call_command("seed_demo_overviews", verbosity=0)  # idempotent
 
 setup_test_environment()
 client = Client()
@@ -40,6 +42,11 @@ assert page.status_code == 200 and len(page.context["pupils"]) >= 20
 pupil = page.context["pupils"][0]
 dossier = client.get(f"/leerlingen/{pupil.pk}/", follow=True)
 assert dossier.status_code == 200 and pupil.family_name in dossier.content.decode()
+overviews = client.get("/groepsoverzichten/")
+assert overviews.status_code == 200 and "Groep 5" in overviews.content.decode()
+mine = [o for o in overviews.context["page"] if o.group.name == "Groep 5"][0]
+grid = client.get(f"/groepsoverzichten/{mine.pk}/?stap=2")
+assert grid.status_code == 200 and len(grid.context["rows"]) >= 20
 print("demo ok")
 """
 

@@ -133,7 +133,7 @@ def test_pupil_search_terms_stay_out_of_the_access_log(world, client_for):
 def test_dossier_shows_the_tabs_of_the_persona(world, client_for, persona):
     response = client_for(persona).get(reverse("pupil_dossier", args=[world.pupil.pk]), follow=True)
     assert response.status_code == 200
-    expected = ["gegevens"] if persona == "school_admin" else ["gegevens", "toetsen"]
+    expected = ["gegevens"] if persona == "school_admin" else ["gegevens", "toetsen", "logboek"]
     assert [t.slug for t in response.context["tabs"]] == expected
     assert "Anna de Vries" in response.content.decode()
 
@@ -150,6 +150,10 @@ def test_dossier_lists_only_tabs_whose_view_exists():
     from hgw.dossier import TABS, available_tabs
 
     assert [t.slug for t in TABS][:3] == ["gegevens", "toetsen", "logboek"]
-    assert [t.slug for t in available_tabs(frozenset(Category))] == ["gegevens", "toetsen"]
+    assert [t.slug for t in available_tabs(frozenset(Category))] == [
+        "gegevens",
+        "toetsen",
+        "logboek",
+    ]
     assert [t.slug for t in available_tabs(frozenset({Category.BASIC}))] == ["gegevens"]
     assert available_tabs(frozenset()) == []

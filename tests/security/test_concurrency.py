@@ -4,6 +4,10 @@ Every document several people edit is listed in EDITABLE (a later issue adds gro
 meeting notes and the care route's documents). For each, two people open the form, the first
 saves, and the second's save, made over a version they never saw, must be refused with both
 versions on the page; saving again after seeing the other version is allowed.
+
+The group overview's rows are edited in a grid, not a form page of their own; the same rule is
+tested for them in tests/groupplans/test_overview.py (a stale save, plain and in place) and in
+the browser in tests/e2e/test_overview_journey.py.
 """
 
 from collections.abc import Callable
@@ -14,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import force_login
+from tests.hgw.test_access_matrix import log_entry
 
 
 @dataclass
@@ -23,11 +28,29 @@ class Editable:
     url: Callable  # world -> the edit page
     fields: Callable  # world -> the form's other fields
     changed: str  # the field both people change
-    value: Callable  # world -> the record's current value of that field
+    value: Callable  # world -> the record's current value of that field, as typed
+    # What the first person, the second and a script without the fingerprint type.
+    typed: tuple[str, str, str] = ("06-11111111", "06-22222222", "06-33333333")
 
 
 def _anna(world):
     return world.pupil.guardians.get()
+
+
+def _maths(world):
+    from pupils.models import Instrument
+
+    return Instrument.objects.get(name="Cito Rekenen-Wiskunde")
+
+
+def _maths_growth(world) -> str | None:
+    """The school's growth threshold for maths as a person types it ("1,5"); None: default."""
+    from groupplans.models import SignalRule
+
+    rule = SignalRule.objects.filter(school=world.school, instrument=_maths(world)).first()
+    if rule is None or rule.min_growth is None:
+        return None
+    return f"{rule.min_growth.normalize():f}".replace(".", ",")
 
 
 EDITABLE: dict[str, Editable] = {
@@ -43,6 +66,29 @@ EDITABLE: dict[str, Editable] = {
         },
         changed="phone",
         value=lambda w: _anna(w).phone,
+    ),
+    # A note in the pupil log: its author (the teacher) and the IB.
+    "pupil_log_entry": Editable(
+        first="teacher",
+        second="care_coordinator",
+        url=lambda w: reverse("pupils:log_edit", args=[w.pupil.pk, log_entry(w).pk]),
+        fields=lambda w: {
+            "date": log_entry(w).date.isoformat(),
+            "kind": "parents",
+            "participants": "moeder, leerkracht",
+        },
+        changed="notes",
+        value=lambda w: log_entry(w).notes,
+    ),
+    # The school's signal rule for a test: the IB, in two tabs (a school often has one IB).
+    "signal_rule": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("groupplans:rule_edit", args=[_maths(w).pk]),
+        fields=lambda w: {"signal_levels": ["IV", "V"], "level_drop": "1"},
+        changed="min_growth",
+        value=_maths_growth,
+        typed=("1,5", "2,5", "3,5"),
     ),
 }
 
@@ -68,22 +114,23 @@ def test_a_stale_save_is_refused_and_shows_both_versions(name, world):
     first, first_seen = _open(world, doc.first, url)
     second, second_seen = _open(world, doc.second, url)
 
-    saved = first.post(url, fields | first_seen | {doc.changed: "06-11111111"})
+    theirs, yours, _script = doc.typed
+    saved = first.post(url, fields | first_seen | {doc.changed: theirs})
     assert saved.status_code == 302
-    assert doc.value(world) == "06-11111111"
+    assert doc.value(world) == theirs
 
-    stale = second.post(url, fields | second_seen | {doc.changed: "06-22222222"})
+    stale = second.post(url, fields | second_seen | {doc.changed: yours})
     assert stale.status_code == 200, "a save over an unseen version must not go through"
     body = stale.content.decode()
-    assert "06-11111111" in body and "06-22222222" in body  # both versions on screen
-    assert doc.value(world) == "06-11111111"  # nothing overwritten
+    assert theirs in body and yours in body  # both versions on screen
+    assert doc.value(world) == theirs  # nothing overwritten
 
     # Having seen the other version, the second person may keep theirs.
     form = stale.context["form"]
     now_seen = {f.name: form.data.get(f.name) for f in form.hidden_fields()}
-    again = second.post(url, fields | now_seen | {doc.changed: "06-22222222"})
+    again = second.post(url, fields | now_seen | {doc.changed: yours})
     assert again.status_code == 302
-    assert doc.value(world) == "06-22222222"
+    assert doc.value(world) == yours
 
 
 @pytest.mark.parametrize("name", sorted(EDITABLE))
@@ -93,6 +140,6 @@ def test_saving_without_the_fingerprint_is_refused(name, world):
     url = doc.url(world)
     before = doc.value(world)
     client, _hidden = _open(world, doc.first, url)
-    response = client.post(url, doc.fields(world) | {doc.changed: "06-33333333"})
+    response = client.post(url, doc.fields(world) | {doc.changed: doc.typed[2]})
     assert response.status_code == 200
     assert doc.value(world) == before

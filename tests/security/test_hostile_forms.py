@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX
+from tests.hgw.test_access_matrix import MATRIX, _overview
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -88,6 +88,21 @@ class FormParser(HTMLParser):
         self._form: Form | None = None
         self._textarea: FormField | None = None
         self._select: FormField | None = None
+        # Fields may sit outside their form and name it (`form="id"`), as in the overview grid.
+        self._by_id: dict[str, Form] = {}
+        self._owned: list[tuple[str, FormField]] = []
+
+    def close(self):
+        super().close()
+        for owner, found in self._owned:
+            if owner in self._by_id:
+                self._by_id[owner].fields.append(found)
+
+    def _add(self, a: dict, found: FormField) -> None:
+        if a.get("form"):
+            self._owned.append((a["form"], found))
+        elif self._form is not None:
+            self._form.fields.append(found)
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
@@ -96,27 +111,27 @@ class FormParser(HTMLParser):
                 action = urllib.parse.urljoin(self.page_url, a.get("action") or self.page_url)
                 self._form = Form(action=action, multipart="multipart" in a.get("enctype", ""))
                 self.forms.append(self._form)
+                if a.get("id"):
+                    self._by_id[a["id"]] = self._form
             return
         if tag == "option" and self._select is not None:
             self._select.options.append(a.get("value", ""))
             if "selected" in a:
                 self._select.value = a.get("value", "")
             return
-        if self._form is None or not a.get("name"):
+        if (self._form is None and not a.get("form")) or not a.get("name"):
             return
         if tag == "input":
             kind = a.get("type", "text").lower()
-            self._form.fields.append(
-                FormField(a["name"], kind, a.get("value", ""), checked="checked" in a)
-            )
+            self._add(a, FormField(a["name"], kind, a.get("value", ""), checked="checked" in a))
         elif tag == "button":
-            self._form.fields.append(FormField(a["name"], "submit", a.get("value", "")))
+            self._add(a, FormField(a["name"], "submit", a.get("value", "")))
         elif tag == "textarea":
             self._textarea = FormField(a["name"], "textarea")
-            self._form.fields.append(self._textarea)
+            self._add(a, self._textarea)
         elif tag == "select":
             self._select = FormField(a["name"], "select")
-            self._form.fields.append(self._select)
+            self._add(a, self._select)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -139,6 +154,7 @@ def forms_of(response, page_url: str) -> list[Form]:
         return []  # a PDF or JSON download has no forms
     parser = FormParser(page_url)
     parser.feed(response.content.decode())
+    parser.close()
     return parser.forms
 
 
@@ -242,6 +258,28 @@ FORMS: dict[str, FormSpec] = {
         valid={"date_taken": "2025-02-03", "score": "45", "moment": "M4"},
         saves=True,
     ),
+    "pupils:log_add": FormSpec(
+        "teacher", valid={"kind": "parents", "notes": "Gesprek over de rekenles."}, saves=True
+    ),
+    # Saved once; after that the form's version is stale and every save is refused.
+    "pupils:log_edit": FormSpec("teacher", saves=True),
+    # The group overview: its rows are forms whose cells sit outside them (form="…"). Saved
+    # once; after that the row's version is stale and every save is refused with both versions.
+    "groupplans:overview_create": FormSpec("teacher", page="groupplans:overview_list"),
+    "groupplans:row_save": FormSpec("teacher", page="groupplans:overview_detail", saves=True),
+    # Shown in step 2 only (a query the page names cannot carry): posted straight to its URL.
+    "groupplans:suggestion_decide": FormSpec(
+        "teacher", fields=("key", "decision", "reason"), valid={"decision": "dismissed"}
+    ),
+    "groupplans:overview_send": FormSpec("teacher", saves=True),
+    "groupplans:overview_discussed": FormSpec(
+        "care_coordinator",
+        page="groupplans:overview_detail",
+        kwargs=lambda w: {"pk": _overview(w, sent=True).pk},
+    ),
+    # The school's signal rule for a test: no hostile value is a level, a drop or a number, and
+    # one in the hidden fingerprint is a stale save, refused with both versions.
+    "groupplans:rule_edit": FormSpec("care_coordinator"),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
@@ -265,7 +303,7 @@ FORMS: dict[str, FormSpec] = {
 
 # Tables whose rows are school and pupil data (history tables included). The access log is
 # left out on purpose: every page that shows pupil data adds to it, also a form shown again.
-DATA_APPS = ("auth", "schools", "accounts", "pupils", "django_tasks_db")
+DATA_APPS = ("auth", "schools", "accounts", "pupils", "groupplans", "django_tasks_db")
 
 
 def row_counts() -> dict[str, int]:
@@ -354,7 +392,9 @@ def test_every_form_is_covered(world, client):
 def _the_form(client, world, name: str) -> tuple[Form, str]:
     spec = FORMS[name]
     if spec.fields:
-        url = f"http://testserver{reverse(name)}"
+        make_kwargs = spec.kwargs or MATRIX[name].kwargs
+        path = reverse(name, kwargs=make_kwargs(world) if make_kwargs else None)
+        url = f"http://testserver{path}"
         return Form(url, [FormField(f, "text") for f in spec.fields]), url
     url = _page_url(world, spec.page or name, spec.kwargs)
     response, final = _open(client, world, spec.persona, url)
@@ -416,7 +456,8 @@ def test_invalid_utf8_in_every_field(name, world, client):
 
 # --- Query strings --------------------------------------------------------------------------
 
-# Every query parameter a page of hgw reads (paging, sorting, year, the audit trail's filters).
+# Every query parameter a page of hgw reads (paging, sorting, year, the audit trail's filters,
+# the pupil log's kind and note).
 QUERY_PARAMETERS = (
     "page",
     "sort",
@@ -428,6 +469,8 @@ QUERY_PARAMETERS = (
     "pupil",
     "date_from",
     "date_to",
+    "soort",
+    "notitie",
 )
 
 

@@ -25,6 +25,9 @@ What it builds, all in one transaction:
   slight trend of their own, and noise; about one in ten pupils from grade 5 up shows a clear
   drop in one subject (or all) over their last moments. Levels I-V follow from the score's
   place among the grade's expected scores (I: the best 20 %), AVI levels only go up.
+- for the first three pupils (by name) of De Regenboog's Groep 5, a few notes in the pupil log
+  (see `LOG_NOTES`): handovers from last year's teacher, observations (one by the IB), a talk
+  with a pupil and talks with the parents with the agreements made.
 
 Everything is random but seeded, so a fresh database always gets the same data (the test
 results depend on today's date too, as only past moments are filled in; they have a random
@@ -45,6 +48,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from audit.history import acting_as
 from pupils.actions import assign_teacher, enrol
 from pupils.models import (
     LEVELS,
@@ -53,7 +57,9 @@ from pupils.models import (
     Guardian,
     Instrument,
     LevelScale,
+    LogKind,
     Pupil,
+    PupilLogEntry,
     Relation,
     Sex,
     TestResult,
@@ -543,6 +549,118 @@ class ResultsBuilder:
         self.counts["test results"] = self.counts.get("test results", 0) + 1
 
 
+# -- pupil log ---------------------------------------------------------------------------------
+
+LOG_GROUP = "Groep 5"
+LOG_TEACHER = "leerkracht@demo.hgw.nl"  # Sanne Jansen, teacher of Groep 5
+LOG_IB = "ib@demo.hgw.nl"  # Fatima El Amrani
+# Who wrote the handovers with the teacher: last year's teacher of grade 4.
+LOG_PREVIOUS_TEACHER = "Ilse Bos (leerkracht groep 4)"
+# The handover was held before the summer holiday, this many days before the school year.
+HANDOVER_DAYS_BEFORE_YEAR = 20
+
+
+@dataclass(frozen=True)
+class LogNote:
+    """A note in the pupil log of one of the first pupils of LOG_GROUP. `{name}` in the text is
+    the pupil's given name; "{guardians}" in the participants, the names of their guardians."""
+
+    pupil: int  # the pupil's place in the group, by name
+    kind: str
+    author: str  # a login's e-mail address
+    # Days before today (the handover: None, before the school year); never before the year.
+    days_ago: int | None
+    participants: str
+    notes: str
+    agreements: str = ""
+
+
+LOG_NOTES = (
+    LogNote(
+        0,
+        LogKind.HANDOVER,
+        LOG_TEACHER,
+        None,
+        f"{LOG_PREVIOUS_TEACHER}, Sanne Jansen",
+        "{name} is een vrolijke leerling die graag samenwerkt en makkelijk contact maakt. "
+        "Rekenen gaat goed. Bij begrijpend lezen vindt {name} de hoofdgedachte van een tekst "
+        "nog moeilijk. Werkt het best op een plek vooraan, dicht bij de instructietafel.",
+        "Begrijpend lezen: de eerste weken aansluiten bij de verlengde instructie, na de "
+        "herfstvakantie evalueren.",
+    ),
+    LogNote(
+        0,
+        LogKind.OBSERVATION,
+        LOG_TEACHER,
+        30,
+        "",
+        "Tijdens de rekenles (verhoudingstabellen) is {name} na ongeveer tien minuten "
+        "afgeleid en gaat praten met de buren. Met een time-timer op tafel en een "
+        "opdrachtkaart met drie stappen werkt {name} zichtbaar langer zelfstandig door.",
+    ),
+    LogNote(
+        0,
+        LogKind.PARENTS,
+        LOG_TEACHER,
+        12,
+        "{guardians}, Sanne Jansen",
+        "Gesprek op verzoek van de leerkracht over de concentratie in de klas. De ouders "
+        "herkennen het beeld van thuis, bij het huiswerk. Sinds de verhuizing in de zomer "
+        "slaapt {name} slecht en is 's ochtends vaak moe.\n\n"
+        "{name} zelf zegt dat het in de klas 'te druk' is.",
+        "- Thuis elke dag een kwartier samen lezen, op een vaste tijd.\n"
+        "- In de klas een vaste werkplek aan de rand van de groep en de time-timer.\n"
+        "- Over zes weken een vervolggesprek; eerder contact als het thuis of op school niet "
+        "goed gaat.",
+    ),
+    LogNote(
+        1,
+        LogKind.HANDOVER,
+        LOG_TEACHER,
+        None,
+        f"{LOG_PREVIOUS_TEACHER}, Sanne Jansen",
+        "Sterke rekenaar, leest vlot en met plezier. Is in de grote groep wat stil en "
+        "teruggetrokken; in een tweetal komt {name} beter los.",
+    ),
+    LogNote(
+        1,
+        LogKind.PUPIL,
+        LOG_TEACHER,
+        20,
+        "{name}, Sanne Jansen",
+        "Kindgesprek over hoe het gaat in de klas. {name} vindt rekenen 'te makkelijk' en "
+        "het wachten op de anderen saai. Zou graag moeilijker werk doen, het liefst samen met "
+        "een klasgenoot.",
+        "Na de instructie gaat {name} aan de slag met de verrijkingstaken uit de plusmap. Over "
+        "vier weken bespreken we samen hoe dat bevalt.",
+    ),
+    LogNote(
+        2,
+        LogKind.OBSERVATION,
+        LOG_IB,
+        25,
+        "Fatima El Amrani (IB)",
+        "Klassenobservatie tijdens de spellingles. {name} schrijft de dictee-woorden langzaam "
+        "en klankzuiver ('hont', 'fieds'); de regels van de categorieën worden nog niet "
+        "toegepast. Goede werkhouding: {name} vraagt zelf om hulp en blijft doorwerken.",
+        "De leerkracht zet {name} in de subgroep met verlengde instructie spelling. De IB "
+        "brengt {name} in bij de groepsbespreking.",
+    ),
+    LogNote(
+        2,
+        LogKind.PARENTS,
+        LOG_IB,
+        8,
+        "{guardians}, Sanne Jansen, Fatima El Amrani (IB)",
+        "Gesprek over de spellingresultaten en de observatie in de klas. De ouders maken zich "
+        "zorgen: een oudere broer heeft dyslexie. Thuis leest {name} weinig uit zichzelf.",
+        "- Thuis drie keer per week tien minuten oefenen met de oefensoftware van de "
+        "spellingmethode.\n"
+        "- Na de middentoets bekijken we samen of verder onderzoek nodig is.",
+    ),
+)
+
+
 class DemoBuilder:
     """Writes the demo data; `build` is meant to run inside one transaction."""
 
@@ -576,6 +694,7 @@ class DemoBuilder:
                 ResultsBuilder(self.today, self.year, self.counts).build(placed)
 
         self.build_logins(board, schools)
+        self.build_pupil_log()
         return self.counts
 
     def count(self, what: str, number: int = 1) -> None:
@@ -773,6 +892,40 @@ class DemoBuilder:
             # One parent without parental authority, usually the father.
             guardians[-1].has_parental_authority = False
         return Family(background, prefix, family_name, guardians)
+
+    # -- pupil log ---------------------------------------------------------------------------
+
+    def build_pupil_log(self) -> None:
+        group = self.groups[(DEMO_BRIN, self.year.start_year, LOG_GROUP)]
+        pupils = list(Pupil.objects.in_group(group, on=self.today).ordered()[:3])
+        authors = {u.email: u for u in User.objects.filter(email__in=(LOG_TEACHER, LOG_IB))}
+        for note in LOG_NOTES:
+            pupil = pupils[note.pupil]
+            names = {
+                "name": pupil.given_name,
+                "guardians": ", ".join(g.name for g in pupil.guardians.order_by("pk")),
+            }
+            author = authors[note.author]
+            # The revision names the author, as it would had they written it in the app.
+            with acting_as(author):
+                PupilLogEntry.objects.create(
+                    pupil=pupil,
+                    date=self.log_date(note.days_ago),
+                    kind=note.kind,
+                    participants=note.participants.format(**names),
+                    notes=note.notes.format(**names),
+                    agreements=note.agreements.format(**names),
+                    author=author,
+                )
+            self.count("pupil log entries")
+
+    def log_date(self, days_ago: int | None) -> datetime.date:
+        """`days_ago` before today, but not before the school year began; the handover (None)
+        before the summer holiday."""
+        start = self.year.start_date
+        if days_ago is None:
+            return start - datetime.timedelta(days=HANDOVER_DAYS_BEFORE_YEAR)
+        return max(self.today - datetime.timedelta(days=days_ago), start)
 
     # -- people who log in ------------------------------------------------------------------
 

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from groupplans import export_views, rule_views, views
+
+app_name = "groupplans"
+
+urlpatterns = [
+    path("groepsoverzichten/", views.overview_list, name="overview_list"),
+    path("groepsoverzichten/nieuw/", views.overview_create, name="overview_create"),
+    path("groepsoverzichten/<int:pk>/", views.overview_detail, name="overview_detail"),
+    path("groepsoverzichten/<int:pk>/rijen/<int:row_pk>/", views.row_save, name="row_save"),
+    path(
+        "groepsoverzichten/<int:pk>/rijen/<int:row_pk>/signalering/",
+        views.suggestion_decide,
+        name="suggestion_decide",
+    ),
+    path("groepsoverzichten/<int:pk>/versturen/", views.overview_send, name="overview_send"),
+    path(
+        "groepsoverzichten/<int:pk>/besproken/", views.overview_discussed, name="overview_discussed"
+    ),
+]
+
+# The overview on paper and in a spreadsheet, and the school's signal rules.
+urlpatterns += [
+    path(
+        "groepsoverzichten/<int:pk>/afdrukken/", export_views.overview_print, name="overview_print"
+    ),
+    path("groepsoverzichten/<int:pk>/pdf/", export_views.overview_pdf, name="overview_pdf"),
+    path("groepsoverzichten/<int:pk>/xlsx/", export_views.overview_xlsx, name="overview_xlsx"),
+    path("signaleringsregels/", rule_views.rule_list, name="rule_list"),
+    path("signaleringsregels/<int:instrument_pk>/", rule_views.rule_edit, name="rule_edit"),
+]
