@@ -69,6 +69,8 @@ class GroupOverview(models.Model):
                 condition=Q(status__in=OverviewStatus.values), name="overview_status_valid"
             ),
         ]
+        # The IB's "sent to you" and the list's status filter.
+        indexes = [models.Index(fields=["status", "group"], name="overview_status_group")]
 
     def __str__(self) -> str:
         return f"{self.group} - {self.period}"

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from groupplans import actions, grid
 from groupplans.forms import STEPS, DecisionForm, OverviewCreateForm, RowForm, SendForm
-from groupplans.models import NEED_ASPECTS, GroupOverview, OverviewRow, SignalDecision
+from groupplans.models import (
+    NEED_ASPECTS,
+    GroupOverview,
+    OverviewRow,
+    OverviewStatus,
+    SignalDecision,
+)
 from hgw import access
 from pupils.models import Group
 from schools.models import Period, SchoolYear
@@ -66,6 +72,11 @@ def _render_list(request, actor, form, status=200) -> HttpResponse:
     overviews = access.overviews_visible(actor).select_related(
         "group", "period__school_year", "sent_by"
     )
+    shown = request.GET.get("status", "")
+    if shown not in OverviewStatus.values:
+        shown = ""
+    if shown:
+        overviews = overviews.filter(status=shown)
     page = Paginator(overviews.ordered(), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -74,6 +85,9 @@ def _render_list(request, actor, form, status=200) -> HttpResponse:
             "page": page,
             "form": form,
             "can_configure_signals": access.can_configure_signals(actor),
+            "status": shown,
+            "statuses": OverviewStatus.choices,
+            "extra_query": f"status={shown}" if shown else "",
         },
         status=status,
     )

@@ -8,7 +8,7 @@ from django.urls import resolve, reverse
 from django.utils.safestring import mark_safe
 
 from accounts.models import Role
-from groupplans.models import GroupOverview
+from groupplans.models import GroupOverview, OverviewStatus
 from hgw import access
 from hgw.dossier import available_tabs
 from pupils.models import Enrolment
@@ -27,22 +27,34 @@ def home(request: HttpRequest) -> HttpResponse:
             .with_pupil_counts(actor.today)
             .ordered()
         )
-        overviews = {
-            overview.group_id: overview
-            for overview in GroupOverview.objects.filter(
-                group__in=[g.pk for g in my_groups], period=context.get("period")
-            )
-        }
-        for group in my_groups:
-            group.current_overview = overviews.get(group.pk)
+        _attach_overviews(my_groups, context.get("period"))
         context["my_groups"] = my_groups
     if actor.has(Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN):
-        context["school_groups"] = (
+        school_groups = list(
             access.groups_visible(actor).in_year(year).with_pupil_counts(actor.today).ordered()
         )
+        if actor.has(Role.CARE_COORDINATOR):
+            # This period's overview of each group, and how many wait for the group meeting.
+            _attach_overviews(school_groups, context.get("period"))
+            context["overviews_waiting"] = (
+                access.overviews_visible(actor).filter(status=OverviewStatus.SENT).count()
+            )
+        context["school_groups"] = school_groups
     if actor.has(Role.DIRECTOR):
         context["summary"] = _school_summary(actor, year)
     return render(request, "hgw/home.html", context)
+
+
+def _attach_overviews(groups: list, period: Period | None) -> None:
+    """Give each group its overview of `period` (or None), in one query."""
+    overviews = {
+        overview.group_id: overview
+        for overview in GroupOverview.objects.filter(
+            group__in=[g.pk for g in groups], period=period
+        )
+    }
+    for group in groups:
+        group.current_overview = overviews.get(group.pk)
 
 
 def _school_summary(actor: access.Actor, year: SchoolYear | None) -> dict:

@@ -375,3 +375,33 @@ def test_erasing_a_pupil_takes_their_rows_and_decisions_and_leaves_the_others(wo
     assert not SuggestionDecision.objects.exists()
     assert not SuggestionDecision.history.exists()
     assert OverviewRow.objects.filter(pk=sanne.pk).exists()
+
+
+def test_the_ib_home_shows_each_groups_overview_and_what_was_sent(world, overview, client_for):
+    home = client_for("care_coordinator").get(reverse("home"))
+    groups = {g.name: g for g in home.context["school_groups"]}
+    assert groups["Groep 5"].current_overview == overview
+    assert groups["Groep 6"].current_overview is None
+    assert home.context["overviews_waiting"] == 0
+    actions.send_overview(overview=overview, questions="", by=world.users["teacher"], notify=False)
+    home = client_for("care_coordinator").get(reverse("home"))
+    assert home.context["overviews_waiting"] == 1
+    assert "?status=sent" in home.content.decode()
+    # The school administration sees the groups, not the overviews (learning data).
+    admin_home = client_for("school_admin").get(reverse("home"))
+    assert "overviews_waiting" not in admin_home.context
+    assert "Groepsoverzicht" not in admin_home.content.decode()
+
+
+def test_the_list_filters_by_status(world, overview, period, client_for):
+    other = actions.create_overview(
+        group=world.other_group, period=period, by=world.users["care_coordinator"]
+    )
+    actions.send_overview(overview=overview, questions="", by=world.users["teacher"], notify=False)
+    url = reverse("groupplans:overview_list")
+    client = client_for("care_coordinator")
+    assert set(client.get(url).context["page"].object_list) == {overview, other}
+    assert list(client.get(url, {"status": "sent"}).context["page"].object_list) == [overview]
+    assert list(client.get(url, {"status": "draft"}).context["page"].object_list) == [other]
+    # An unknown status shows everything rather than failing.
+    assert len(client.get(url, {"status": "<x>"}).context["page"].object_list) == 2
