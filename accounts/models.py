@@ -193,7 +193,8 @@ class SecurityEvent(models.Model):
 
     The second factor's devices (django-otp) keep no history of their own; this record says
     when one was set up or removed, and who removed it (the person or the school
-    administration, after a lost phone).
+    administration, after a lost phone). Append-only like the rest of the audit trail: the
+    guard in audit.protection refuses changes and deletes, and in PostgreSQL a trigger.
     """
 
     class Kind(models.TextChoices):
@@ -228,11 +229,3 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_kind_display()} - {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Security events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Security events are append-only.")

@@ -5,11 +5,13 @@ Views (through the access policy) note which pupils a response shows with `note_
 page is one entry naming every pupil shown.
 """
 
+import ipaddress
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from accounts.middleware import client_address
 from audit.models import AccessLogEntry, AccessLogPupil
 
 
@@ -25,9 +27,13 @@ def noted_pupil_ids(request: HttpRequest) -> set[int]:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For can be forged unless a trusted proxy sets it, and the
-    # deployment's proxy is expected to set REMOTE_ADDR correctly (see README).
-    return request.META.get("REMOTE_ADDR") or None
+    """The same address the login lockout uses: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+    proxies the one the outermost proxy saw (entries a client can forge are never used)."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def write_entry(request: HttpRequest, pupil_ids: set[int]) -> AccessLogEntry:

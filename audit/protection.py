@@ -41,8 +41,14 @@ from django.db.transaction import TransactionManagementError
 SETTING = "hgw.erasure"
 FUNCTION = "hgw_audit_append_only"
 TRIGGER = "hgw_audit_append_only"
-# The audit tables that are not simple-history tables.
-AUDIT_TABLES = ("audit_accesslogentry", "audit_accesslogpupil", "audit_erasure")
+# The audit tables that are not simple-history tables: the access log, the erasure
+# tombstones, and the record of login-security changes.
+AUDIT_TABLES = (
+    "audit_accesslogentry",
+    "audit_accesslogpupil",
+    "audit_erasure",
+    "accounts_securityevent",
+)
 
 _FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, SecurityEvent
+from audit.protection import AuditTrailProtected
 from tests import factories
 from tests.conftest import PASSWORD, totp_code, totp_device
 
@@ -273,9 +274,9 @@ def test_security_events_are_append_only(world):
     event = SecurityEvent.objects.create(
         user=world.users["teacher"], kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(AuditTrailProtected):
         event.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AuditTrailProtected):
         event.delete()
 
 

@@ -13,6 +13,7 @@ from django.db.transaction import TransactionManagementError
 from django.db.utils import DatabaseError
 from simple_history.models import HistoricalChanges
 
+from accounts.models import SecurityEvent
 from audit import protection
 from audit.models import AccessLogEntry, AccessLogPupil, Erasure
 from audit.protection import AuditTrailProtected, erasure
@@ -28,6 +29,7 @@ def test_every_audit_and_history_table_is_protected(db):
         "audit_accesslogentry",
         "audit_accesslogpupil",
         "audit_erasure",
+        "accounts_securityevent",
     }
     assert required >= {
         "pupils_historicalpupil",
@@ -40,6 +42,7 @@ def test_every_audit_and_history_table_is_protected(db):
         "groupplans_historicaloverviewrow",
         "groupplans_historicalsuggestiondecision",
         "accounts_historicalmembership",
+        "accounts_securityevent",
     }
     assert set(protection.protected_tables()) == required
     unguarded = [m for m in protection.protected_models() if not protection.is_guarded(m)]
@@ -63,7 +66,11 @@ def _rows(world):
     erasure_row = Erasure.objects.create(school=world.school, pupil_count=1, reason="test")
     history = Pupil.history.model.objects.filter(id=world.pupil.pk).first()
     guardian_history = world.pupil.guardians.get().history.first()
+    event = SecurityEvent.objects.create(
+        user=world.users["teacher"], kind=SecurityEvent.Kind.TWO_FACTOR_ENROLLED
+    )
     return [
+        (SecurityEvent, event.pk, "kind"),
         (AccessLogEntry, bare.pk, "path"),
         (AccessLogPupil, entry.pupils.get().pk, "pupil_id"),
         (Erasure, erasure_row.pk, "reason"),

@@ -109,6 +109,21 @@ def test_reading_a_pupil_leaves_an_access_log_entry(world, client_for):
     assert list(entry.pupils.values_list("pupil_id", flat=True)) == [world.pupil.pk]
 
 
+def test_behind_a_proxy_the_access_log_keeps_the_address_the_proxy_saw(
+    world, client_for, settings
+):
+    url = reverse("pupil_dossier_tab", args=[world.pupil.pk, "gegevens"])
+    client = client_for("director")
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client forged the first entry; the proxy appended the address it saw.
+    client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.23")
+    assert AccessLogEntry.objects.latest("pk").ip_address == "198.51.100.23"
+    # Without a trusted proxy the header is ignored.
+    settings.TRUSTED_PROXY_COUNT = 0
+    client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert AccessLogEntry.objects.latest("pk").ip_address == "127.0.0.1"
+
+
 def test_a_list_page_is_one_entry_naming_every_pupil_shown(world, client_for):
     client_for("care_coordinator").get(reverse("pupils:group_detail", args=[world.group.pk]))
     entry = AccessLogEntry.objects.get()
