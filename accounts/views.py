@@ -340,4 +340,9 @@ def school_security(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("The settings have been saved."))
         return redirect("accounts:school_security")
-    return render(request, "accounts/school_security.html", {"form": form})
+    last_change = (
+        actor.school.history.filter(history_type="~").select_related("history_user").first()
+    )
+    return render(
+        request, "accounts/school_security.html", {"form": form, "last_change": last_change}
+    )

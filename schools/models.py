@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class DatedRange:
@@ -68,6 +69,8 @@ class School(models.Model):
     )
 
     objects = SchoolQuerySet.as_manager()
+    # Who changed the school's settings (e.g. two-factor login for teachers), and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("school")

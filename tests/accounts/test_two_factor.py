@@ -285,6 +285,11 @@ def test_the_school_admin_asks_it_of_teachers(world, client_for):
     url = reverse("accounts:school_security")
     assert admin.get(url).status_code == 200
     assert admin.post(url, {"teachers_require_two_factor": "on"}).status_code == 302
+    # Who changed it is kept, and shown on the page.
+    change = world.school.history.filter(history_type="~").get()
+    assert change.history_user == world.users["school_admin"]
+    assert change.teachers_require_two_factor is True
+    assert world.users["school_admin"].full_name in admin.get(url).content.decode()
     world.school.refresh_from_db()
     assert world.school.teachers_require_two_factor
     world.other_school.refresh_from_db()

@@ -24,7 +24,7 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 
 def test_every_audit_and_history_table_is_protected(db):
     history_models = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
-    assert len(history_models) >= 10
+    assert len(history_models) >= 11
     required = {m._meta.db_table for m in history_models} | {
         "audit_accesslogentry",
         "audit_accesslogpupil",
@@ -43,6 +43,7 @@ def test_every_audit_and_history_table_is_protected(db):
         "groupplans_historicalsuggestiondecision",
         "accounts_historicalmembership",
         "accounts_securityevent",
+        "schools_historicalschool",
     }
     assert set(protection.protected_tables()) == required
     unguarded = [m for m in protection.protected_models() if not protection.is_guarded(m)]

@@ -109,9 +109,7 @@ def test_reading_a_pupil_leaves_an_access_log_entry(world, client_for):
     assert list(entry.pupils.values_list("pupil_id", flat=True)) == [world.pupil.pk]
 
 
-def test_behind_a_proxy_the_access_log_keeps_the_address_the_proxy_saw(
-    world, client_for, settings
-):
+def test_behind_a_proxy_the_access_log_keeps_the_address_the_proxy_saw(world, client_for, settings):
     url = reverse("pupil_dossier_tab", args=[world.pupil.pk, "gegevens"])
     client = client_for("director")
     settings.TRUSTED_PROXY_COUNT = 1
