@@ -16,15 +16,9 @@ below refuses the same changes made through the ORM.
 A later app whose models declare `history = pupil_history()` protects its new historical
 tables in the migration that creates them:
 
-    from audit.protection import protect_tables, unprotect_tables
+    from audit.protection import protect_in_migration
 
-    def protect(apps, schema_editor):
-        protect_tables(schema_editor, ["groupplans_historicalgroupplan"])
-
-    def unprotect(apps, schema_editor):
-        unprotect_tables(schema_editor, ["groupplans_historicalgroupplan"])
-
-    operations = [..., migrations.RunPython(protect, unprotect)]
+    operations = [..., protect_in_migration(["groupplans_historicalgroupplan"])]
 
 `tests/audit/test_protection.py` fails for any historical table left unprotected.
 """
@@ -105,6 +99,20 @@ def protect_tables(schema_editor, tables: Iterable[str]) -> None:
             f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
             f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
         )
+
+
+def protect_in_migration(tables: list[str]):
+    """The migration operation that protects `tables` (and removes the protection when the
+    migration is reversed)."""
+    from django.db import migrations
+
+    def protect(apps, schema_editor):
+        protect_tables(schema_editor, tables)
+
+    def unprotect(apps, schema_editor):
+        unprotect_tables(schema_editor, tables)
+
+    return migrations.RunPython(protect, unprotect)
 
 
 def unprotect_tables(schema_editor, tables: Iterable[str]) -> None:

@@ -110,10 +110,15 @@ def save_row(*, row: OverviewRow, values: dict, seen_version: int, by) -> Overvi
         return current
     for name in changed:
         setattr(current, name, values[name])
-    current.version += 1
-    current.updated_by = by
-    current.save()
-    return current
+    return _save_version(current, by)
+
+
+def _save_version(row: OverviewRow, by) -> OverviewRow:
+    """Save a changed row as a new version, so saves made over the old one are refused."""
+    row.version += 1
+    row.updated_by = by
+    row.save()
+    return row
 
 
 @transaction.atomic
@@ -143,9 +148,7 @@ def decide_suggestion(
         if suggestion not in lines:
             lines.append(suggestion)
         current.signal_reason = "\n".join(lines)
-        current.version += 1
-        current.updated_by = by
-        current.save()
+        current = _save_version(current, by)
     return current
 
 

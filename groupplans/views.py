@@ -196,21 +196,22 @@ class Conflict:
         self.by = current.updated_by
 
 
-def _row_or_404(request, overview: GroupOverview, row_pk: int) -> OverviewRow:
+def _editable_row_or_404(request, pk: int, row_pk: int) -> tuple[GroupOverview, OverviewRow]:
+    """The overview and one of its rows, if the person may edit it; the pupil is noted."""
+    overview = access.get_overview_or_404(request, pk)
+    if not access.can_edit_overview(access.actor_for(request), overview):
+        raise Http404
     try:
-        return overview.rows.select_related("pupil", "overview").get(pk=row_pk)
+        row = overview.rows.select_related("pupil", "overview").get(pk=row_pk)
     except OverviewRow.DoesNotExist:
         raise Http404 from None
+    access.note_pupils(request, [row.pupil])
+    return overview, row
 
 
 @require_POST
 def row_save(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
-    actor = access.actor_for(request)
-    overview = access.get_overview_or_404(request, pk)
-    if not access.can_edit_overview(actor, overview):
-        raise Http404
-    row = _row_or_404(request, overview, row_pk)
-    access.note_pupils(request, [row.pupil])
+    overview, row = _editable_row_or_404(request, pk, row_pk)
     step = _step(request)
     form = RowForm(request.POST, instance=row, step=step)
     conflict, error = None, None
@@ -254,7 +255,7 @@ def row_save(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         messages.error(request, error)
     return _render_grid(
         request,
-        actor,
+        access.actor_for(request),
         overview,
         step,
         bound=form,
@@ -265,12 +266,7 @@ def row_save(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 
 @require_POST
 def suggestion_decide(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
-    actor = access.actor_for(request)
-    overview = access.get_overview_or_404(request, pk)
-    if not access.can_edit_overview(actor, overview):
-        raise Http404
-    row = _row_or_404(request, overview, row_pk)
-    access.note_pupils(request, [row.pupil])
+    overview, row = _editable_row_or_404(request, pk, row_pk)
     form = DecisionForm(request.POST)
     url = (
         reverse("groupplans:overview_detail", kwargs={"pk": overview.pk}) + f"?stap=2#row-{row.pk}"

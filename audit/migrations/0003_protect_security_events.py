@@ -1,18 +1,10 @@
 from django.db import migrations
 
-from audit.protection import protect_tables, unprotect_tables
+from audit.protection import protect_in_migration
 
 # Who set up, removed or reset a second factor is append-only like the rest of the audit
 # trail (PostgreSQL only; the ORM guard covers every database, see audit.protection).
 TABLES = ["accounts_securityevent"]
-
-
-def protect(apps, schema_editor):
-    protect_tables(schema_editor, TABLES)
-
-
-def unprotect(apps, schema_editor):
-    unprotect_tables(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):
@@ -21,4 +13,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_security_event"),
     ]
 
-    operations = [migrations.RunPython(protect, unprotect)]
+    operations = [protect_in_migration(TABLES)]

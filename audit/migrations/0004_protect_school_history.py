@@ -1,17 +1,9 @@
 from django.db import migrations
 
-from audit.protection import protect_tables, unprotect_tables
+from audit.protection import protect_in_migration
 
 # The school's change history is append-only like every history table (PostgreSQL only).
 TABLES = ["schools_historicalschool"]
-
-
-def protect(apps, schema_editor):
-    protect_tables(schema_editor, TABLES)
-
-
-def unprotect(apps, schema_editor):
-    unprotect_tables(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):
@@ -20,4 +12,4 @@ class Migration(migrations.Migration):
         ("schools", "0003_school_history"),
     ]
 
-    operations = [migrations.RunPython(protect, unprotect)]
+    operations = [protect_in_migration(TABLES)]

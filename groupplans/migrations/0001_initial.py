@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from audit.protection import protect_tables, unprotect_tables
+from audit.protection import protect_in_migration
 
 # The revisions of overviews, their rows and signal decisions are append-only like every
 # history table (PostgreSQL only; see audit.protection).
@@ -14,14 +14,6 @@ HISTORY_TABLES = [
     "groupplans_historicaloverviewrow",
     "groupplans_historicalsuggestiondecision",
 ]
-
-
-def protect(apps, schema_editor):
-    protect_tables(schema_editor, HISTORY_TABLES)
-
-
-def unprotect(apps, schema_editor):
-    unprotect_tables(schema_editor, HISTORY_TABLES)
 
 
 class Migration(migrations.Migration):
@@ -247,5 +239,5 @@ class Migration(migrations.Migration):
             model_name='suggestiondecision',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'dismissed'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='suggestion_dismissed_with_reason'),
         ),
-        migrations.RunPython(protect, unprotect),
+        protect_in_migration(HISTORY_TABLES),
     ]

@@ -5,19 +5,11 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from audit.protection import protect_tables, unprotect_tables
+from audit.protection import protect_in_migration
 
 # The revisions of the pupil log are append-only like every history table (PostgreSQL only;
 # see audit.protection).
 HISTORY_TABLES = ["pupils_historicalpupillogentry"]
-
-
-def protect(apps, schema_editor):
-    protect_tables(schema_editor, HISTORY_TABLES)
-
-
-def unprotect(apps, schema_editor):
-    unprotect_tables(schema_editor, HISTORY_TABLES)
 
 
 class Migration(migrations.Migration):
@@ -79,5 +71,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['parents', 'pupil', 'observation', 'handover', 'other'])), name='pupil_log_kind_valid')],
             },
         ),
-        migrations.RunPython(protect, unprotect),
+        protect_in_migration(HISTORY_TABLES),
     ]
