@@ -83,10 +83,11 @@ def add_missing_rows(overview: GroupOverview, by) -> int:
             .values_list("pupil_id", flat=True)
         )
     )
-    if missing and not overview.is_locked:
-        with transaction.atomic():
-            _add_rows(overview, missing, by)
-    return len(missing) if not overview.is_locked else 0
+    if overview.is_locked or not missing:
+        return 0
+    with transaction.atomic():
+        _add_rows(overview, missing, by)
+    return len(missing)
 
 
 class StaleRow(Exception):

@@ -24,6 +24,7 @@ from groupplans import grid
 from groupplans.forms import STEPS
 from groupplans.models import NEED_ASPECTS, SOURCE_FIELDS, GroupOverview, OverviewRow
 from hgw import access
+from hgw.downloads import attachment
 from hgw.pdf import render_pdf, static_file_url
 
 PRINT_STYLESHEET = "css/overview-print.css"
@@ -64,10 +65,10 @@ def _paper_context(overview: GroupOverview, rows: list[grid.GridRow]) -> dict:
         item.paper_needs = [getattr(row, name) for name, _label in NEED_ASPECTS] + [
             row.specific_needs
         ]
-        # A pupil-log entry takes about three lines (its date and its kind, wrapped).
+        # A pupil-log entry takes about five lines (its date and up to 70 characters).
         tallest = max(
             [
-                _lines(value) + 3 * (len(entries) + bool(more))
+                _lines(value) + 5 * (len(entries) + bool(more))
                 for value, entries, more in item.paper_sources
             ]
             + [_lines(row.stimulating), _lines(row.hindering), _lines(row.signal_reason) + 2]
@@ -91,15 +92,6 @@ def _paper_context(overview: GroupOverview, rows: list[grid.GridRow]) -> dict:
 def _filename(overview: GroupOverview, extension: str) -> str:
     group = slugify(overview.group.name) or f"groep-{overview.group.pk}"
     return f"groepsoverzicht-{group}-periode-{overview.period.number}.{extension}"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # As the pupil export: a file, never shown in the browser, stored by no cache (the session
-    # middleware marks every signed-in response so too; this holds if that ever changes).
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # The print page -----------------------------------------------------------------------------
@@ -159,7 +151,7 @@ def overview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     # Safe: the words are translations, and _css_string escapes every character that matters.
     context["page_css"] = mark_safe(_page_furniture_css(context["printed_on"]))
     pdf = render_pdf("pdf/group_overview.html", context, language=translation.get_language())
-    return _download(pdf, "application/pdf", _filename(overview, "pdf"))
+    return attachment(pdf, "application/pdf", _filename(overview, "pdf"))
 
 
 # The XLSX workbook --------------------------------------------------------------------------
@@ -312,4 +304,4 @@ def _workbook(overview: GroupOverview, rows: list[grid.GridRow]) -> bytes:
 
 def overview_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     overview, rows = _overview_rows(request, pk)
-    return _download(_workbook(overview, rows), XLSX_TYPE, _filename(overview, "xlsx"))
+    return attachment(_workbook(overview, rows), XLSX_TYPE, _filename(overview, "xlsx"))

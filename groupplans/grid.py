@@ -47,6 +47,30 @@ class GridRow:
         ]
 
 
+def _recent(results: list[TestResult], period) -> list[InstrumentResults]:
+    """The results per test, leaving out tests not taken in the year before the period's end."""
+    return [
+        item
+        for item in results_by_instrument(results)
+        if item.latest.result.date_taken > period.end_date - RECENT
+    ]
+
+
+def open_suggestions(overview: GroupOverview, row: OverviewRow) -> list[Suggestion]:
+    """The suggestions still open on one row, as `build` finds them, without the rest of the
+    group (for deciding on one)."""
+    results = TestResult.objects.filter(
+        pupil_id=row.pupil_id, date_taken__lte=overview.period.end_date
+    ).select_related("instrument")
+    decided = set(
+        SuggestionDecision.objects.filter(
+            row_id__in=[pk for pk in (row.pk, row.carried_from_id) if pk]
+        ).values_list("key", flat=True)
+    )
+    series = _recent(list(results), overview.period)
+    return [s for s in suggest(series, rules_for(overview.group.school)) if s.key not in decided]
+
+
 def build(overview: GroupOverview) -> list[GridRow]:
     period = overview.period
     rows = list(
@@ -95,11 +119,7 @@ def build(overview: GroupOverview) -> list[GridRow]:
     rules = rules_for(overview.group.school)
     grid = []
     for row in rows:
-        series = [
-            item
-            for item in results_by_instrument(results.get(row.pupil_id, []))
-            if item.latest.result.date_taken > period.end_date - RECENT
-        ]
+        series = _recent(results.get(row.pupil_id, []), period)
         decided = {d.key for d in decisions.get(row.pk, [])} | earlier.get(row.pk, set())
         entries = log.get(row.pupil_id, {})
         grid.append(

@@ -275,8 +275,10 @@ def suggestion_decide(request: HttpRequest, pk: int, row_pk: int) -> HttpRespons
         messages.error(request, _("This suggestion could not be decided; please try again."))
         return redirect(url)
     # The suggestion is looked up again, so only a suggestion the rules raise can be decided.
-    item = next(g for g in grid.build(overview) if g.row.pk == row.pk)
-    suggestion = next((s for s in item.suggestions if s.key == form.cleaned_data["key"]), None)
+    suggestion = next(
+        (s for s in grid.open_suggestions(overview, row) if s.key == form.cleaned_data["key"]),
+        None,
+    )
     if suggestion is None:
         messages.error(request, _("This suggestion has already been decided."))
         return redirect(url)

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from audit.log import note_pupils
 from hgw import access, trail
+from hgw.downloads import attachment
 from hgw.pdf import render_pdf, static_file_url
 from hgw.pupil_export import as_data, gather
 from hgw.trail_forms import PupilSearchForm, TrailFilterForm
@@ -147,15 +148,8 @@ def _export_pupil(request: HttpRequest, pk: int):
     return access.get_pupil_or_404(request, pk, access.Category.SENSITIVE)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # The file name carries the pupil's number, never the name; nothing is cached anywhere.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _filename(pupil, extension: str) -> str:
+    # The pupil's number, never the name.
     return f"inzage-{pupil.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
@@ -163,7 +157,7 @@ def pupil_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = _export_pupil(request, pk)
     data = as_data(gather(pupil), by=request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    return _download(content.encode(), "application/json", _filename(pupil, "json"))
+    return attachment(content.encode(), "application/json", _filename(pupil, "json"))
 
 
 def pupil_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -181,4 +175,4 @@ def pupil_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "stylesheet": static_file_url("pdf/document.css"),
         },
     )
-    return _download(pdf, "application/pdf", _filename(pupil, "pdf"))
+    return attachment(pdf, "application/pdf", _filename(pupil, "pdf"))
