@@ -14,9 +14,11 @@ from groupplans.models import (
     GroupOverview,
     OverviewRow,
     OverviewStatus,
+    PlanStatus,
     SignalDecision,
     SuggestionDecision,
 )
+from groupplans.outcomes import summaries_for_plan
 from pupils.models import Enrolment, Group
 from schools.models import Period
 
@@ -38,7 +40,7 @@ def _previous_rows(pupil_ids, before: datetime.date) -> dict[int, OverviewRow]:
     """Each pupil's latest row in an overview of an earlier period, in any group."""
     rows = (
         OverviewRow.objects.filter(pupil_id__in=pupil_ids, overview__period__start_date__lt=before)
-        .select_related("overview__period")
+        .select_related("overview__period", "overview__plan")
         .order_by("pupil_id", "-overview__period__start_date", "-pk")
     )
     latest: dict[int, OverviewRow] = {}
@@ -47,8 +49,23 @@ def _previous_rows(pupil_ids, before: datetime.date) -> dict[int, OverviewRow]:
     return latest
 
 
+def _evaluations(rows: list[OverviewRow]) -> dict[int, str]:
+    """Per pupil, the evaluation of the plan made from the overview of their earlier row."""
+    plans: dict[int, list[int]] = {}
+    for row in rows:
+        plan = getattr(row.overview, "plan", None)
+        if plan is not None and plan.status == PlanStatus.EVALUATED:
+            plans.setdefault(plan.pk, []).append(row.pupil_id)
+    found: dict[int, str] = {}
+    for plan_id, pupil_ids in plans.items():
+        found.update(summaries_for_plan(plan_id, pupil_ids))
+    return found
+
+
 def _add_rows(overview: GroupOverview, pupil_ids, by) -> None:
     previous = _previous_rows(pupil_ids, overview.period.start_date)
+    # The outcomes of the previous period's plan become the specific educational needs.
+    evaluated = _evaluations(list(previous.values()))
     for pupil_id in pupil_ids:
         row = OverviewRow(overview=overview, pupil_id=pupil_id, updated_by=by)
         earlier = previous.get(pupil_id)
@@ -56,6 +73,8 @@ def _add_rows(overview: GroupOverview, pupil_ids, by) -> None:
             for name in CARRIED_FIELDS:
                 setattr(row, name, getattr(earlier, name))
             row.carried_from = earlier
+        if pupil_id in evaluated:
+            row.specific_needs = evaluated[pupil_id]
         row.save()
 
 

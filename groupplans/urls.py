@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupplans import export_views, rule_views, views
+from groupplans import export_views, plan_views, rule_views, views
 
 app_name = "groupplans"
 
@@ -29,4 +29,11 @@ urlpatterns += [
     path("groepsoverzichten/<int:pk>/xlsx/", export_views.overview_xlsx, name="overview_xlsx"),
     path("signaleringsregels/", rule_views.rule_list, name="rule_list"),
     path("signaleringsregels/<int:instrument_pk>/", rule_views.rule_edit, name="rule_edit"),
+]
+
+# The group plan.
+urlpatterns += [
+    path("groepsplannen/", plan_views.plan_list, name="plan_list"),
+    path("groepsoverzichten/<int:pk>/groepsplan/", plan_views.plan_create, name="plan_create"),
+    path("groepsplannen/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
 ]

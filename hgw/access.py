@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.log import note_pupils
-from groupplans.models import GroupOverview, OverviewStatus
+from groupplans.models import GroupOverview, GroupPlan, OverviewStatus, PlanStatus
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -331,4 +331,67 @@ def can_mark_discussed(actor: Actor, overview: GroupOverview) -> bool:
 
 def can_configure_signals(actor: Actor) -> bool:
     """The school's signal rules: the IB."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+# Group plans -------------------------------------------------------------------------------
+
+
+def plans_visible(actor: Actor) -> QuerySet[GroupPlan]:
+    """Plans are seen by whoever sees the group's overviews."""
+    return GroupPlan.objects.for_groups(_overview_groups(actor))
+
+
+def get_plan_or_404(request: HttpRequest, pk: int) -> GroupPlan:
+    """The plan, if the actor may see it. The pupils it shows are noted by the view."""
+    try:
+        return (
+            plans_visible(actor_for(request))
+            .select_related("group__school", "period__school_year", "overview")
+            .get(pk=pk)
+        )
+    except GroupPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def _teaches(actor: Actor, group: Group) -> bool:
+    return (
+        actor.school is not None
+        and group.school_id == actor.school.pk
+        and actor.has(Role.TEACHER)
+        and Group.objects.taught_by(actor.user, on=actor.today).filter(pk=group.pk).exists()
+    )
+
+
+def can_create_plan(actor: Actor, overview: GroupOverview) -> bool:
+    """The teacher owns the plan: the teacher of the group makes it from the overview."""
+    return not hasattr(overview, "plan") and _teaches(actor, overview.group)
+
+
+def can_edit_plan(actor: Actor, plan: GroupPlan) -> bool:
+    """The teacher of the group, until the plan is evaluated. The IB comments."""
+    return not plan.is_locked and _teaches(actor, plan.group)
+
+
+def can_activate_plan(actor: Actor, plan: GroupPlan) -> bool:
+    return plan.status == PlanStatus.DRAFT and _teaches(actor, plan.group)
+
+
+def can_evaluate_plan(actor: Actor, plan: GroupPlan) -> bool:
+    return plan.status == PlanStatus.ACTIVE and _teaches(actor, plan.group)
+
+
+def can_start_next_cycle(actor: Actor, plan: GroupPlan) -> bool:
+    return plan.status == PlanStatus.EVALUATED and _teaches(actor, plan.group)
+
+
+def can_comment_plan(actor: Actor, plan: GroupPlan) -> bool:
+    """The IB of the school and the teacher of the group."""
+    if actor.school is None or plan.group.school_id != actor.school.pk:
+        return False
+    return actor.has(Role.CARE_COORDINATOR) or _teaches(actor, plan.group)
+
+
+def can_configure_plans(actor: Actor) -> bool:
+    """The school's plan areas and its library of goals and approaches: the IB."""
     return actor.school is not None and actor.has(Role.CARE_COORDINATOR)

@@ -48,3 +48,10 @@ def add_pupils(group, count: int, start: datetime.date):
         factories.EnrolmentFactory(pupil=pupil, group=group, start_date=start)
         pupils.append(pupil)
     return pupils
+
+
+@pytest.fixture
+def plan(world, overview):
+    from groupplans import plan_actions
+
+    return plan_actions.create_plan(overview=overview, by=world.users["teacher"])
