@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import pupil_history
@@ -539,11 +540,15 @@ class Subgroup(models.Model):
 
     @property
     def title(self) -> str:
-        return self.name or str(self.get_kind_display())
+        return self.name or capfirst(str(self.get_kind_display()))
 
     @property
     def weekdays(self) -> list[int]:
         return [int(d) for d in self.days.split(",") if d]
+
+    @property
+    def day_names(self) -> list[str]:
+        return [str(Weekday(day).label) for day in self.weekdays]
 
     @property
     def is_individual(self) -> bool:

@@ -1,6 +1,8 @@
 """A pupil's evaluation in words: what flows from a plan into the next overview's
 specific-needs column and into the pupil's history."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groupplans.models import Outcome, Placement
@@ -39,4 +41,6 @@ def summaries_for_plan(plan_id: int, pupil_ids=None) -> dict[int, str]:
     by_pupil: dict[int, list[Placement]] = {}
     for placement in placements:
         by_pupil.setdefault(placement.pupil_id, []).append(placement)
-    return {pupil_id: pupil_summary(items) for pupil_id, items in by_pupil.items()}
+    # The summary becomes text in the school's records: in the school's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return {pupil_id: pupil_summary(items) for pupil_id, items in by_pupil.items()}

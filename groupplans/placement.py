@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groupplans.grid import GridRow
 from groupplans.models import PlanArea, SubgroupKind
+from pupils.models import LevelScale
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,20 @@ def suggest_placement(area: PlanArea, item: GridRow) -> PlacementSuggestion:
     for line in reasons:
         if any(name and name in line for name in names):
             return PlacementSuggestion(SubgroupKind.INTENSIVE, line.strip())
-    levelled = [s for s in series if s.instrument.levels and s.latest.result.level]
+    # AVI levels follow the grade, so only I-V and A-E levels say "ahead" or "on track".
+    levelled = [
+        s
+        for s in series
+        if s.instrument.level_scale in (LevelScale.ROMAN, LevelScale.LETTERS)
+        and s.latest.result.level
+    ]
     if levelled:
         latest = [(s.instrument, s.latest.result.level) for s in levelled]
-        best = all(i.level_rank(level) == len(i.levels) - 1 for i, level in latest)
-        if best:
-            shown = ", ".join(f"{instrument.name} {level}" for instrument, level in latest)
+        shown = ", ".join(f"{instrument.name} {level}" for instrument, level in latest)
+        if all(i.level_rank(level) == len(i.levels) - 1 for i, level in latest):
             return PlacementSuggestion(
                 SubgroupKind.EXTENSION, _("highest level: %(levels)s") % {"levels": shown}
             )
-        shown = ", ".join(f"{instrument.name} {level}" for instrument, level in latest)
         return PlacementSuggestion(SubgroupKind.CORE, _("level %(levels)s") % {"levels": shown})
     if series:
         return PlacementSuggestion(SubgroupKind.CORE, _("no signal in the results"))

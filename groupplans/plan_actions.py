@@ -4,9 +4,10 @@ subgroup over the version the person saw, starting, evaluating, and the next cyc
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,10 +64,16 @@ DEFAULT_AREAS: list[tuple[int, str, list[str], int, int]] = [
 ]
 
 
-def ensure_default_areas(school: School, by=None) -> None:
-    """Give a school without areas the default ones (in the school's language)."""
+def ensure_default_areas(school: School) -> None:
+    """Give a school without areas the default ones, named in the school's language (Dutch)
+    whatever the language of the person who happens to open the first plan."""
     if PlanArea.objects.filter(school=school).exists():
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _create_default_areas(school)
+
+
+def _create_default_areas(school: School) -> None:
     for position, (part, name, subjects, low, high) in enumerate(DEFAULT_AREAS, start=1):
         PlanArea.objects.create(
             school=school,

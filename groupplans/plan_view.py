@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from groupplans import grid
 from groupplans.models import (
+    ATTITUDE_FIELDS,
     GroupPlan,
     Placement,
     PlanPart,
@@ -48,6 +49,10 @@ class SectionView:
         return self.section.area.part == PlanPart.SUBJECTS
 
     @property
+    def attitude(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self.section, name)) for name, label in ATTITUDE_FIELDS]
+
+    @property
     def standard(self) -> list[SubgroupView]:
         return [s for s in self.subgroups if not s.subgroup.is_individual]
 
@@ -70,9 +75,7 @@ class PlanData:
 
 def build(plan: GroupPlan) -> PlanData:
     items = grid.build(plan.overview)
-    placements = Placement.objects.select_related("pupil").order_by(
-        "pupil__last_name", "pupil__first_name", "pk"
-    )
+    placements = Placement.objects.select_related("pupil")
     sections = list(
         plan.sections.select_related("area", "updated_by").prefetch_related(
             Prefetch("subgroups", queryset=Subgroup.objects.select_related("updated_by")),
@@ -85,7 +88,7 @@ def build(plan: GroupPlan) -> PlanData:
         subgroups = [
             SubgroupView(
                 subgroup=subgroup,
-                placements=list(subgroup.placements.all()),
+                placements=sorted(subgroup.placements.all(), key=lambda p: p.pupil.sort_key),
                 smarti_missing=smarti_missing(subgroup, plan.period),
             )
             for subgroup in section.subgroups.all()

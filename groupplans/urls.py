@@ -36,4 +36,48 @@ urlpatterns += [
     path("groepsplannen/", plan_views.plan_list, name="plan_list"),
     path("groepsoverzichten/<int:pk>/groepsplan/", plan_views.plan_create, name="plan_create"),
     path("groepsplannen/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path(
+        "groepsplannen/<int:pk>/gebieden/<int:section_pk>/",
+        plan_views.section_save,
+        name="section_save",
+    ),
+    path(
+        "groepsplannen/<int:pk>/gebieden/<int:section_pk>/plaatsen/",
+        plan_views.placement_move,
+        name="placement_move",
+    ),
+    path(
+        "groepsplannen/<int:pk>/gebieden/<int:section_pk>/voorstellen/",
+        plan_views.suggestions_accept,
+        name="suggestions_accept",
+    ),
+    path(
+        "groepsplannen/<int:pk>/gebieden/<int:section_pk>/subgroep/",
+        plan_views.subgroup_add,
+        name="subgroup_add",
+    ),
+    path(
+        "groepsplannen/<int:pk>/subgroepen/<int:subgroup_pk>/",
+        plan_views.subgroup_save,
+        name="subgroup_save",
+    ),
+    path("groepsplannen/<int:pk>/evaluatie/", plan_views.plan_evaluation, name="plan_evaluation"),
+    path(
+        "groepsplannen/<int:pk>/evaluatie/subgroep/<int:subgroup_pk>/",
+        plan_views.subgroup_evaluate,
+        name="subgroup_evaluate",
+    ),
+    path(
+        "groepsplannen/<int:pk>/evaluatie/<int:placement_pk>/",
+        plan_views.placement_save,
+        name="placement_save",
+    ),
+    path("groepsplannen/<int:pk>/starten/", plan_views.plan_activate, name="plan_activate"),
+    path("groepsplannen/<int:pk>/evalueren/", plan_views.plan_evaluate, name="plan_evaluate"),
+    path(
+        "groepsplannen/<int:pk>/volgende-cyclus/",
+        plan_views.plan_next_cycle,
+        name="plan_next_cycle",
+    ),
+    path("groepsplannen/<int:pk>/opmerkingen/", plan_views.comment_add, name="comment_add"),
 ]

@@ -147,6 +147,8 @@ def _render_grid(
             "can_edit": can_edit,
             "can_send": access.can_send_overview(actor, overview),
             "can_mark_discussed": access.can_mark_discussed(actor, overview),
+            "plan": getattr(overview, "plan", None),
+            "can_create_plan": access.can_create_plan(actor, overview),
             "signalled_count": sum(1 for g in rows if g.row.signalled),
             "export_links": [
                 {"url": reverse(f"groupplans:overview_{kind}", args=[overview.pk]), "label": label}

@@ -288,7 +288,7 @@ def get_overview_or_404(request: HttpRequest, pk: int) -> GroupOverview:
     try:
         return (
             overviews_visible(actor_for(request))
-            .select_related("group__school", "period__school_year", "sent_by")
+            .select_related("group__school", "period__school_year", "sent_by", "plan")
             .get(pk=pk)
         )
     except GroupOverview.DoesNotExist:

@@ -49,19 +49,19 @@ def test_plan_has_the_school_areas_for_the_group_grades(plan):
     names = [s.area.name for s in plan.sections.all()]
     # Group 5: the four subject areas of grades 3-8 and part 2, not the early-years areas.
     assert names == [
-        "Technical reading",
-        "Reading comprehension",
-        "Spelling and language",
-        "Maths",
-        "Work attitude and social-emotional functioning",
+        "Technisch lezen",
+        "Begrijpend lezen",
+        "Spelling en taal",
+        "Rekenen",
+        "Werkhouding en sociaal-emotioneel functioneren",
     ]
-    maths = _section(plan, "Maths")
+    maths = _section(plan, "Rekenen")
     assert [s.kind for s in maths.subgroups.all()] == [
         SubgroupKind.INTENSIVE,
         SubgroupKind.CORE,
         SubgroupKind.EXTENSION,
     ]
-    attitude = _section(plan, "Work attitude and social-emotional functioning")
+    attitude = _section(plan, "Werkhouding en sociaal-emotioneel functioneren")
     assert attitude.subgroups.count() == 0
 
 
@@ -73,9 +73,9 @@ def test_plan_for_kindergarten_has_emergent_areas(world, periods):
     )
     plan = plan_actions.create_plan(overview=overview, by=world.users["teacher"])
     assert [s.area.name for s in plan.sections.all()] == [
-        "Emergent literacy",
-        "Emergent numeracy",
-        "Work attitude and social-emotional functioning",
+        "Beginnende geletterdheid",
+        "Beginnende gecijferdheid",
+        "Werkhouding en sociaal-emotioneel functioneren",
     ]
 
 
@@ -86,7 +86,7 @@ def test_one_plan_per_overview(world, overview, plan):
 
 def test_retired_area_is_not_in_new_plans(world, overview):
     plan_actions.ensure_default_areas(world.school)
-    area = PlanArea.objects.get(school=world.school, name="Technical reading")
+    area = PlanArea.objects.get(school=world.school, name="Technisch lezen")
     area.active = False
     area.save()
     plan = plan_actions.create_plan(overview=overview, by=world.users["teacher"])
@@ -95,7 +95,7 @@ def test_retired_area_is_not_in_new_plans(world, overview):
 
 def test_library_fills_a_new_plan(world, overview):
     plan_actions.ensure_default_areas(world.school)
-    area = PlanArea.objects.get(school=world.school, name="Maths")
+    area = PlanArea.objects.get(school=world.school, name="Rekenen")
     OfferTemplate.objects.create(
         school=world.school,
         area=area,
@@ -105,11 +105,11 @@ def test_library_fills_a_new_plan(world, overview):
         approach="Verlengde instructie",
     )
     plan = plan_actions.create_plan(overview=overview, by=world.users["teacher"])
-    intensive = _section(plan, "Maths").subgroups.get(kind=SubgroupKind.INTENSIVE)
+    intensive = _section(plan, "Rekenen").subgroups.get(kind=SubgroupKind.INTENSIVE)
     assert intensive.goal_didactic == "Splitsen tot 20"
     assert intensive.approach == "Verlengde instructie"
     assert intensive.goal_date == overview.period.end_date
-    core = _section(plan, "Maths").subgroups.get(kind=SubgroupKind.CORE)
+    core = _section(plan, "Rekenen").subgroups.get(kind=SubgroupKind.CORE)
     assert core.goal_didactic == ""
 
 
@@ -120,7 +120,7 @@ def test_suggestions_place_by_results(world, plan, maths, period):
     add_result(strong, maths, day, score=250, level="I")
     add_result(middle, maths, day, score=200, level="III")
     actions.add_missing_rows(plan.overview, world.users["teacher"])
-    section = _section(plan, "Maths")
+    section = _section(plan, "Rekenen")
     placed = plan_actions.accept_suggestions(section=section, by=world.users["teacher"])
     assert placed == 3
     kinds = {p.pupil: p.subgroup.kind for p in section.placements.all()}
@@ -132,7 +132,7 @@ def test_suggestions_place_by_results(world, plan, maths, period):
 
 
 def test_move_and_individual_placement(world, plan):
-    section = _section(plan, "Maths")
+    section = _section(plan, "Rekenen")
     by = world.users["teacher"]
     core = section.subgroups.get(kind=SubgroupKind.CORE)
     extension = section.subgroups.get(kind=SubgroupKind.EXTENSION)
@@ -148,7 +148,7 @@ def test_move_and_individual_placement(world, plan):
 
 
 def test_pupil_of_another_group_cannot_be_placed(world, plan):
-    section = _section(plan, "Maths")
+    section = _section(plan, "Rekenen")
     core = section.subgroups.get(kind=SubgroupKind.CORE)
     with pytest.raises(ValidationError):
         plan_actions.place_pupil(
@@ -160,7 +160,7 @@ def test_pupil_of_another_group_cannot_be_placed(world, plan):
 
 
 def test_subgroup_of_another_area_is_refused(world, plan):
-    maths, reading = _section(plan, "Maths"), _section(plan, "Technical reading")
+    maths, reading = _section(plan, "Rekenen"), _section(plan, "Technisch lezen")
     with pytest.raises(ValidationError):
         plan_actions.place_pupil(
             section=maths,
@@ -171,7 +171,7 @@ def test_subgroup_of_another_area_is_refused(world, plan):
 
 
 def test_one_placement_per_area_in_the_database(world, plan):
-    section = _section(plan, "Maths")
+    section = _section(plan, "Rekenen")
     core, extension = section.subgroups.all()[1:3]
     Placement.objects.create(section=section, subgroup=core, pupil=world.pupil)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -182,19 +182,19 @@ def test_activation_needs_placements_and_smarti_goals(world, plan, period):
     by = world.users["teacher"]
     with pytest.raises(ValidationError) as problem:
         plan_actions.activate_plan(plan=plan, by=by)
-    assert any("have no subgroup yet" in m for m in problem.value.messages)
+    assert any("hebben nog geen subgroep" in m for m in problem.value.messages)
     for section in plan.sections.all():
         plan_actions.accept_suggestions(section=section, by=by)
     with pytest.raises(ValidationError) as problem:
         plan_actions.activate_plan(plan=plan, by=by)
-    assert any("no criterion" in m for m in problem.value.messages)
+    assert any("geen criterium" in m for m in problem.value.messages)
     _fill_goals(plan, period)
     late = Subgroup.objects.filter(section__plan=plan, placements__isnull=False).first()
     late.goal_date = period.end_date + datetime.timedelta(days=1)
     late.save()
     with pytest.raises(ValidationError) as problem:
         plan_actions.activate_plan(plan=plan, by=by)
-    assert any("not in this period" in m for m in problem.value.messages)
+    assert any("valt niet in deze periode" in m for m in problem.value.messages)
     _fill_goals(plan, period)
     plan = plan_actions.activate_plan(plan=plan, by=by)
     assert plan.status == PlanStatus.ACTIVE
@@ -215,7 +215,7 @@ def test_evaluation_flows_into_the_next_overview_and_plan(world, plan, period, p
     plan = _activate(world, plan, period)
     with pytest.raises(ValidationError):
         plan_actions.evaluate_plan(plan=plan, by=by)
-    maths = _section(plan, "Maths")
+    maths = _section(plan, "Rekenen")
     placement = Placement.objects.get(section=maths, pupil=world.pupil)
     for subgroup in Subgroup.objects.filter(section__plan=plan):
         subgroup.outcome = Outcome.REACHED
@@ -227,18 +227,18 @@ def test_evaluation_flows_into_the_next_overview_and_plan(world, plan, period, p
     plan = plan_actions.evaluate_plan(plan=plan, by=by)
     assert plan.status == PlanStatus.EVALUATED
     # Pupils without their own outcome take the subgroup's.
-    reading = Placement.objects.get(section=_section(plan, "Technical reading"), pupil=world.pupil)
+    reading = Placement.objects.get(section=_section(plan, "Technisch lezen"), pupil=world.pupil)
     assert reading.outcome == Outcome.REACHED
 
     following = plan_actions.start_next_cycle(plan=plan, by=by)
     assert following.period == periods[1]
     assert following.carried_from == plan
     row = following.overview.rows.get(pupil=world.pupil)
-    assert "Maths" in row.specific_needs
-    assert "partly reached" in row.specific_needs
+    assert "Rekenen" in row.specific_needs
+    assert "deels behaald" in row.specific_needs
     assert "veel afwezig" in row.specific_needs
     # The offer and the pupils carry over; the goal date moves to the new period.
-    new_maths = _section(following, "Maths")
+    new_maths = _section(following, "Rekenen")
     old_core = maths.subgroups.get(pk=placement.subgroup_id)
     new_subgroup = Placement.objects.get(section=new_maths, pupil=world.pupil).subgroup
     assert new_subgroup.kind == old_core.kind
@@ -256,7 +256,7 @@ def test_evaluation_reaches_an_overview_made_before_it(world, plan, period, peri
     Subgroup.objects.filter(section__plan=plan).update(outcome=Outcome.NOT_REACHED)
     plan_actions.evaluate_plan(plan=plan, by=by)
     row = later.rows.get(pupil=world.pupil)
-    assert "not reached" in row.specific_needs
+    assert "niet behaald" in row.specific_needs
     assert row.version == 2
 
 
