@@ -164,6 +164,14 @@ PAGE_NAMES = {
     "groupplans:overview_print": gettext_lazy("group overview, print view"),
     "groupplans:overview_pdf": gettext_lazy("group overview, PDF"),
     "groupplans:overview_xlsx": gettext_lazy("group overview, Excel"),
+    "groupplans:plan_detail": gettext_lazy("group plan"),
+    "groupplans:section_save": gettext_lazy("group plan, saving an area"),
+    "groupplans:placement_move": gettext_lazy("group plan, placing a pupil"),
+    "groupplans:suggestions_accept": gettext_lazy("group plan, placing pupils as suggested"),
+    "groupplans:subgroup_save": gettext_lazy("group plan, saving a subgroup"),
+    "groupplans:plan_evaluation": gettext_lazy("group plan, evaluation"),
+    "groupplans:subgroup_evaluate": gettext_lazy("group plan, evaluating a subgroup"),
+    "groupplans:placement_save": gettext_lazy("group plan, evaluating a pupil"),
 }
 
 

@@ -84,7 +84,8 @@ def test_from_overview_to_active_plan(
     page.goto(f"{live_server.url}/groepsoverzichten/{overview.pk}/")
     click(page.get_by_role("button", name="Groepsplan maken"))
     expect(page.get_by_role("heading", name="Groepsplan Groep 5")).to_be_visible()
-    expect(page.get_by_role("heading", name="28 leerlingen hebben nog geen subgroep")).to_be_visible()
+    waiting = page.get_by_role("heading", name="28 leerlingen hebben nog geen subgroep")
+    expect(waiting).to_be_visible()
     axe_check()
 
     for n, area in enumerate(

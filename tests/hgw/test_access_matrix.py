@@ -118,6 +118,66 @@ def overview_row(world):
     return {"pk": found.pk, "row_pk": found.rows.get().pk}
 
 
+def _plan(world, status="draft"):
+    """The plan of group A's overview (made once per test), in the given status."""
+    from groupplans import plan_actions
+    from groupplans.models import GroupPlan, Outcome, PlanStatus, Subgroup
+
+    overview = _overview(world)
+    plan = GroupPlan.objects.filter(overview=overview).first()
+    teacher = world.users["teacher"]
+    if plan is None:
+        plan = plan_actions.create_plan(overview=overview, by=teacher)
+    if status != "draft" and plan.status == PlanStatus.DRAFT:
+        for section in plan.sections.all():
+            plan_actions.accept_suggestions(section=section, by=teacher)
+        for subgroup in Subgroup.objects.filter(section__plan=plan):
+            subgroup.goal_didactic = subgroup.goal_measure = subgroup.goal_criterion = "x"
+            subgroup.goal_date = overview.period.end_date
+            subgroup.save()
+        plan = plan_actions.activate_plan(plan=plan, by=teacher)
+    if status == "evaluated" and plan.status == PlanStatus.ACTIVE:
+        for subgroup in Subgroup.objects.filter(section__plan=plan):
+            subgroup.outcome = Outcome.REACHED
+            subgroup.save()
+        plan = plan_actions.evaluate_plan(plan=plan, by=teacher)
+    return plan
+
+
+def plan(world):
+    return {"pk": _plan(world).pk}
+
+
+def active_plan(world):
+    return {"pk": _plan(world, "active").pk}
+
+
+def plan_section(world):
+    found = _plan(world)
+    return {"pk": found.pk, "section_pk": found.sections.first().pk}
+
+
+def plan_subgroup(world):
+    from groupplans.models import Subgroup
+
+    found = _plan(world)
+    return {"pk": found.pk, "subgroup_pk": Subgroup.objects.filter(section__plan=found)[0].pk}
+
+
+def active_subgroup(world):
+    from groupplans.models import Subgroup
+
+    found = _plan(world, "active")
+    return {"pk": found.pk, "subgroup_pk": Subgroup.objects.filter(section__plan=found)[0].pk}
+
+
+def active_placement(world):
+    from groupplans.models import Placement
+
+    found = _plan(world, "active")
+    return {"pk": found.pk, "placement_pk": Placement.objects.filter(section__plan=found)[0].pk}
+
+
 def _maths(world):
     from pupils.models import Instrument
 
@@ -257,6 +317,36 @@ MATRIX: dict[str, Entry] = {
     "groupplans:overview_print": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_pdf": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_xlsx": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    # Group plans: read as the overview; the teacher of the group owns (edits) the plan; the
+    # IB and the teacher comment. Empty posts come back with their errors (422) or, for
+    # buttons, a redirect with a message.
+    "groupplans:plan_list": Entry(_only(OVERVIEW_LIST)),
+    "groupplans:plan_create": Entry(_only({"teacher": 302}), kwargs=overview, method="post"),
+    "groupplans:plan_detail": Entry(_only(OVERVIEW_READERS), kwargs=plan),
+    "groupplans:section_save": Entry(_only({"teacher": 422}), kwargs=plan_section, method="post"),
+    "groupplans:placement_move": Entry(_only({"teacher": 302}), kwargs=plan_section, method="post"),
+    "groupplans:suggestions_accept": Entry(
+        _only({"teacher": 302}), kwargs=plan_section, method="post"
+    ),
+    "groupplans:subgroup_add": Entry(_only({"teacher": 302}), kwargs=plan_section, method="post"),
+    "groupplans:subgroup_save": Entry(_only({"teacher": 422}), kwargs=plan_subgroup, method="post"),
+    "groupplans:plan_activate": Entry(_only({"teacher": 302}), kwargs=plan, method="post"),
+    "groupplans:plan_evaluation": Entry(_only(OVERVIEW_READERS), kwargs=active_plan),
+    "groupplans:subgroup_evaluate": Entry(
+        _only({"teacher": 422}), kwargs=active_subgroup, method="post"
+    ),
+    "groupplans:placement_save": Entry(
+        _only({"teacher": 422}), kwargs=active_placement, method="post"
+    ),
+    "groupplans:plan_evaluate": Entry(_only({"teacher": 302}), kwargs=active_plan, method="post"),
+    "groupplans:plan_next_cycle": Entry(
+        _only({"teacher": 302}),
+        kwargs=lambda w: {"pk": _plan(w, "evaluated").pk},
+        method="post",
+    ),
+    "groupplans:comment_add": Entry(
+        _only({"teacher": 302, "care_coordinator": 302}), kwargs=plan, method="post"
+    ),
     # The school's signal rules: the IB (shared instruments are every school's).
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(
