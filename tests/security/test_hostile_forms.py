@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX, _overview
+from tests.hgw.test_access_matrix import MATRIX, _overview, _plan
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -276,6 +276,27 @@ FORMS: dict[str, FormSpec] = {
         "care_coordinator",
         page="groupplans:overview_detail",
         kwargs=lambda w: {"pk": _overview(w, sent=True).pk},
+    ),
+    # The group plan. Texts are saved once; after that the form's version is stale and every
+    # save is refused with both versions.
+    "groupplans:plan_create": FormSpec("teacher", page="groupplans:overview_detail"),
+    "groupplans:section_save": FormSpec("teacher", page="groupplans:plan_detail", saves=True),
+    "groupplans:subgroup_save": FormSpec("teacher", page="groupplans:plan_detail", saves=True),
+    "groupplans:placement_move": FormSpec("teacher", page="groupplans:plan_detail"),
+    "groupplans:suggestions_accept": FormSpec("teacher", page="groupplans:plan_detail"),
+    "groupplans:plan_activate": FormSpec("teacher", page="groupplans:plan_detail"),
+    "groupplans:comment_add": FormSpec("teacher", page="groupplans:plan_detail", saves=True),
+    # Shown on the tab of part 2 only (a query the page names cannot carry).
+    "groupplans:subgroup_add": FormSpec("teacher", fields=("name",), saves=True),
+    # The evaluation: a subgroup's outcome is a choice (no hostile value is one); a pupil's
+    # outcome may stay "as the subgroup", so their texts save.
+    "groupplans:subgroup_evaluate": FormSpec("teacher", page="groupplans:plan_evaluation"),
+    "groupplans:placement_save": FormSpec("teacher", page="groupplans:plan_evaluation", saves=True),
+    "groupplans:plan_evaluate": FormSpec("teacher", page="groupplans:plan_evaluation"),
+    "groupplans:plan_next_cycle": FormSpec(
+        "teacher",
+        page="groupplans:plan_detail",
+        kwargs=lambda w: {"pk": _plan(w, "evaluated").pk},
     ),
     # The school's signal rule for a test: no hostile value is a level, a drop or a number, and
     # one in the hidden fingerprint is a stale save, refused with both versions.
