@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupplans import export_views, plan_views, rule_views, views
+from groupplans import export_views, plan_views, pupil_views, rule_views, views
 
 app_name = "groupplans"
 
@@ -36,4 +36,9 @@ urlpatterns += [
     path("groepsplannen/", plan_views.plan_list, name="plan_list"),
     path("groepsoverzichten/<int:pk>/groepsplan/", plan_views.plan_create, name="plan_create"),
     path("groepsplannen/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+]
+
+# A pupil's plans, as a tab of their dossier.
+urlpatterns += [
+    path("leerlingen/<int:pk>/tab/plannen/", pupil_views.pupil_plans, name="pupil_plans"),
 ]

@@ -257,6 +257,10 @@ MATRIX: dict[str, Entry] = {
     "groupplans:overview_print": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_pdf": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_xlsx": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    # A pupil's group plans, a dossier tab: whoever sees the pupil's learning data.
+    "groupplans:pupil_plans": Entry(
+        _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
+    ),
     # The school's signal rules: the IB (shared instruments are every school's).
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(
