@@ -48,7 +48,12 @@ class AreaEntry:
 
     @property
     def helped_is_the_subgroups(self) -> bool:
-        return not self.placement.helped.strip() and bool(self.subgroup.helped.strip())
+        """Written for the whole subgroup (an individual subgroup's is the pupil's own)."""
+        return (
+            not self.subgroup.is_individual
+            and not self.placement.helped.strip()
+            and bool(self.subgroup.helped.strip())
+        )
 
     @property
     def hindered(self) -> str:
@@ -56,7 +61,11 @@ class AreaEntry:
 
     @property
     def hindered_is_the_subgroups(self) -> bool:
-        return not self.placement.hindered.strip() and bool(self.subgroup.hindered.strip())
+        return (
+            not self.subgroup.is_individual
+            and not self.placement.hindered.strip()
+            and bool(self.subgroup.hindered.strip())
+        )
 
     @property
     def has_goal(self) -> bool:

@@ -335,7 +335,8 @@ _ACTIONS = {
 }
 
 # Never worth showing: the historical row's own bookkeeping and the key of the import.
-_SKIPPED_FIELDS = {"id", "import_record", "version", "carried_from", "updated_by"}
+# A placement's area is in its description already.
+_SKIPPED_FIELDS = {"id", "import_record", "version", "carried_from", "updated_by", "section"}
 
 
 def _describe(kind: str, record) -> str:

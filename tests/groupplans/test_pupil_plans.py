@@ -82,6 +82,9 @@ def evaluated(world, plan, period):
     own.refresh_from_db()
     own.helped = "Duolezen met een maatje"
     own.save()
+    own.subgroup.refresh_from_db()
+    own.subgroup.hindered = "Leest thuis weinig"
+    own.subgroup.save()
     return plan_actions.evaluate_plan(plan=plan, by=by)
 
 
@@ -108,6 +111,8 @@ def test_the_tab_shows_each_plan_with_subgroup_goals_and_evaluation(world, evalu
     assert not maths.hindered_is_the_subgroups
     reading = by_area["Technical reading"]
     assert reading.subgroup.is_individual and reading.outcome == Outcome.REACHED
+    # Her own offer's evaluation is about her alone: not marked as the subgroup's.
+    assert reading.hindered == "Leest thuis weinig" and not reading.hindered_is_the_subgroups
     # In the plan's order of areas, one row per area she was placed in.
     assert [entry.area.name for entry in first.areas] == [
         "Technical reading",
