@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupplans import export_views, plan_views, rule_views, views
+from groupplans import export_views, plan_views, pupil_views, rule_views, views
 
 app_name = "groupplans"
 
@@ -80,4 +80,9 @@ urlpatterns += [
         name="plan_next_cycle",
     ),
     path("groepsplannen/<int:pk>/opmerkingen/", plan_views.comment_add, name="comment_add"),
+]
+
+# A pupil's plans, as a tab of their dossier.
+urlpatterns += [
+    path("leerlingen/<int:pk>/tab/plannen/", pupil_views.pupil_plans, name="pupil_plans"),
 ]

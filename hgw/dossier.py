@@ -3,7 +3,7 @@
 Each tab is a view of the app that owns the data, named here by its URL name; the dossier
 shell (`hgw.views.pupil_dossier`) shows the tabs the person may see and embeds the chosen
 one. The list is the whole dossier as designed; a tab appears once the app that owns it
-provides its URL (so far: gegevens).
+provides its URL (so far: gegevens, toetsen, logboek, plannen).
 """
 
 from dataclasses import dataclass

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from groupplans.models import NEED_ASPECTS, SOURCE_FIELDS, OverviewRow
+from groupplans.models import NEED_ASPECTS, OFFER_FIELDS, SOURCE_FIELDS, OverviewRow
+from groupplans.pupil_plans import PupilPlan, areas_in, plans_of
 from hgw import trail
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 
@@ -55,6 +56,7 @@ class PupilRecord:
     results: list[TestResult]
     log_entries: list[PupilLogEntry]
     overview_rows: list[OverviewRow]
+    plans: list[PupilPlan]
     access_rows: list[trail.AccessRow]
     revisions: list[trail.Revision]
 
@@ -96,11 +98,46 @@ def gather(pupil: Pupil) -> PupilRecord:
             .select_related("overview__group", "overview__period__school_year")
             .order_by("overview__period__start_date", "pk")
         ),
+        plans=areas_in(
+            pupil.pk, plans_of(pupil.pk).order_by("period__start_date", "group__name", "pk")
+        ),
         access_rows=trail.access_rows(school, list(trail.access_entries(school, filters))),
         revisions=trail.revisions(
             school, list(trail.revision_index(school, filters)), show_learning=True
         ),
     )
+
+
+def _plan_data(item: PupilPlan) -> dict:
+    """A plan the pupil was in: per area their subgroup with its goals and offer, the
+    subgroup's evaluation and the pupil's own (the PDF shows the pupil's where there is one)."""
+    plan = item.plan
+    return {
+        "id": plan.pk,
+        "group": plan.group.name,
+        "period": str(plan.period),
+        "status": plan.status,
+        "areas": [
+            {
+                "placement_id": entry.placement.pk,
+                "area": entry.area.name,
+                "subgroup": {
+                    "id": entry.subgroup.pk,
+                    "kind": entry.subgroup.kind,
+                    "name": entry.subgroup.name,
+                    **{name: getattr(entry.subgroup, name) for name in OFFER_FIELDS},
+                    "goal_date": _iso(entry.subgroup.goal_date),
+                    "outcome": entry.subgroup.outcome,
+                    "helped": entry.subgroup.helped,
+                    "hindered": entry.subgroup.hindered,
+                },
+                "outcome": entry.placement.outcome,
+                "helped": entry.placement.helped,
+                "hindered": entry.placement.hindered,
+            }
+            for entry in item.areas
+        ],
+    }
 
 
 def as_data(record: PupilRecord, *, by) -> dict:
@@ -190,6 +227,7 @@ def as_data(record: PupilRecord, *, by) -> dict:
             }
             for row in record.overview_rows
         ],
+        "group_plans": [_plan_data(item) for item in record.plans],
         "access_log": [
             {
                 "at": _iso(row.entry.at),

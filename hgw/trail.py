@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
-from groupplans.models import OverviewRow
+from groupplans.models import OverviewRow, Placement
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 from schools.models import School
 
@@ -46,6 +46,19 @@ REVISION_SOURCES = [
         OverviewRow,
         "pupil_id",
         ("overview__group", "overview__period__school_year", "updated_by"),
+        learning=True,
+    ),
+    RevisionSource(
+        "placement",
+        Placement,
+        "pupil_id",
+        (
+            "section__plan__group",
+            "section__plan__period__school_year",
+            "section__area",
+            "subgroup",
+            "updated_by",
+        ),
         learning=True,
     ),
 ]
@@ -172,6 +185,7 @@ PAGE_NAMES = {
     "groupplans:plan_evaluation": gettext_lazy("group plan, evaluation"),
     "groupplans:subgroup_evaluate": gettext_lazy("group plan, evaluating a subgroup"),
     "groupplans:placement_save": gettext_lazy("group plan, evaluating a pupil"),
+    "groupplans:pupil_plans": gettext_lazy("pupil dossier: plannen"),
 }
 
 
@@ -329,7 +343,8 @@ _ACTIONS = {
 }
 
 # Never worth showing: the historical row's own bookkeeping and the key of the import.
-_SKIPPED_FIELDS = {"id", "import_record", "version", "carried_from", "updated_by"}
+# A placement's area is in its description already.
+_SKIPPED_FIELDS = {"id", "import_record", "version", "carried_from", "updated_by", "section"}
 
 
 def _describe(kind: str, record) -> str:
@@ -343,6 +358,11 @@ def _describe(kind: str, record) -> str:
         return f"{record.get_kind_display()} ({display_value(record, 'date')})"
     if kind == "overview_row":
         return _("group overview %(overview)s") % {"overview": record.overview}
+    if kind == "placement":
+        return _("group plan %(plan)s, %(area)s") % {
+            "plan": record.section.plan,
+            "area": record.section.area,
+        }
     return ""
 
 
@@ -383,8 +403,11 @@ def display_value(record, name: str) -> str:
     """A field's value as a person reads it."""
     model_field = record._meta.get_field(name)
     if model_field.is_relation:
-        value_id = getattr(record, model_field.attname)
-        return "" if value_id is None else str(getattr(record, name))
+        if getattr(record, model_field.attname) is None:
+            return ""
+        # A revision may name a row deleted since (an individual subgroup nobody follows).
+        related = getattr(record, name, None)
+        return _("(deleted since)") if related is None else str(related)
     value = getattr(record, name)
     if value is None:
         return ""

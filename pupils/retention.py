@@ -6,15 +6,16 @@ tells each school's IB how many pupils are due (no names), and the IB confirms t
 the retention page or an operator runs `manage.py purge_expired --confirm`.
 
 The erasure removes the pupil and every row that refers to them, in any app, found through
-the models' relations (so later apps' data goes too, without this module knowing them), their
-revision history, and their lines in the access log, and leaves a tombstone (`audit.Erasure`)
-without names or ids. It writes no revisions and runs through the one privileged path the
-database allows (`audit.protection.erasure`).
+the models' relations (so later apps' data goes too, without this module knowing them), the
+rows a later app says belong to those alone (`erase_also`: an individual offer in a group plan),
+their revision history, and their lines in the access log, and leaves a tombstone
+(`audit.Erasure`) without names or ids. It writes no revisions and runs through the one
+privileged path the database allows (`audit.protection.erasure`).
 """
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -127,15 +128,40 @@ def _history_model(model):
     return getattr(model, attribute).model if attribute else None
 
 
+# The rows that refer to no pupil but hold text about one pupil only (an individual offer in
+# a group plan): the app that keeps them registers a finder with `erase_also`. A finder gets
+# what the erasure removes so far ({model: ids}, revisions included) and returns the further
+# (model, ids) that belong to those rows alone.
+ErasureFinder = Callable[
+    [Mapping[type[models.Model], set[int]]], Iterable[tuple[type[models.Model], set[int]]]
+]
+_finders: list[ErasureFinder] = []
+
+
+def erase_also(finder: ErasureFinder) -> ErasureFinder:
+    """Register `finder` (from an app's `ready()`; registering twice has no effect)."""
+    if finder not in _finders:
+        _finders.append(finder)
+    return finder
+
+
 def erasure_plan(pupil_ids: Iterable[int]) -> list[tuple[type[models.Model], set[int]]]:
     """What erasing these pupils removes: (model, ids) with every row before what it refers to.
 
     Walks the relations to `Pupil` (and on from each model found), in the live tables and
     in the revision history, so rows deleted earlier whose history still names the pupil are
-    found too.
+    found too; then asks the registered finders (`erase_also`) for the rows above those that
+    belong to them alone.
     """
     seen: dict[type[models.Model], set[int]] = {Pupil: set(pupil_ids)}
     plan = _dependants(Pupil, seen[Pupil], seen)
+    for finder in _finders:
+        for model, found in list(finder(seen)):
+            ids = set(found) - seen.setdefault(model, set())
+            if ids:
+                seen[model] |= ids
+                plan += _dependants(model, ids, seen)
+                plan.append((model, ids))
     plan.append((Pupil, seen[Pupil]))
     return plan
 

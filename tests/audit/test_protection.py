@@ -24,7 +24,7 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 
 def test_every_audit_and_history_table_is_protected(db):
     history_models = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
-    assert len(history_models) >= 11
+    assert len(history_models) >= 16
     required = {m._meta.db_table for m in history_models} | {
         "audit_accesslogentry",
         "audit_accesslogpupil",
@@ -41,6 +41,11 @@ def test_every_audit_and_history_table_is_protected(db):
         "groupplans_historicalgroupoverview",
         "groupplans_historicaloverviewrow",
         "groupplans_historicalsuggestiondecision",
+        "groupplans_historicalgroupplan",
+        "groupplans_historicalplansection",
+        "groupplans_historicalsubgroup",
+        "groupplans_historicalplacement",
+        "groupplans_historicalplancomment",
         "accounts_historicalmembership",
         "accounts_securityevent",
         "schools_historicalschool",

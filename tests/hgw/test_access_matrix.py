@@ -347,6 +347,10 @@ MATRIX: dict[str, Entry] = {
     "groupplans:comment_add": Entry(
         _only({"teacher": 302, "care_coordinator": 302}), kwargs=plan, method="post"
     ),
+    # A pupil's group plans, a dossier tab: whoever sees the pupil's learning data.
+    "groupplans:pupil_plans": Entry(
+        _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
+    ),
     # The school's signal rules: the IB (shared instruments are every school's).
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(

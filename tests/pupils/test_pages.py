@@ -146,7 +146,9 @@ def test_pupil_search_terms_stay_out_of_the_access_log(world, client_for):
 def test_dossier_shows_the_tabs_of_the_persona(world, client_for, persona):
     response = client_for(persona).get(reverse("pupil_dossier", args=[world.pupil.pk]), follow=True)
     assert response.status_code == 200
-    expected = ["gegevens"] if persona == "school_admin" else ["gegevens", "toetsen", "logboek"]
+    expected = (
+        ["gegevens"] if persona == "school_admin" else ["gegevens", "toetsen", "logboek", "plannen"]
+    )
     assert [t.slug for t in response.context["tabs"]] == expected
     assert "Anna de Vries" in response.content.decode()
 
@@ -167,6 +169,7 @@ def test_dossier_lists_only_tabs_whose_view_exists():
         "gegevens",
         "toetsen",
         "logboek",
+        "plannen",
     ]
     assert [t.slug for t in available_tabs(frozenset({Category.BASIC}))] == ["gegevens"]
     assert available_tabs(frozenset()) == []
