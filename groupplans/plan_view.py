@@ -71,7 +71,7 @@ class PlanData:
 def build(plan: GroupPlan) -> PlanData:
     items = grid.build(plan.overview)
     placements = Placement.objects.select_related("pupil").order_by(
-        "pupil__last_name", "pupil__first_name", "pk"
+        "pupil__family_name", "pupil__given_name", "pk"
     )
     sections = list(
         plan.sections.select_related("area", "updated_by").prefetch_related(
