@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupplans import export_views, plan_views, rule_views, views
+from groupplans import export_views, plan_export_views, plan_views, rule_views, views
 
 app_name = "groupplans"
 
@@ -36,4 +36,11 @@ urlpatterns += [
     path("groepsplannen/", plan_views.plan_list, name="plan_list"),
     path("groepsoverzichten/<int:pk>/groepsplan/", plan_views.plan_create, name="plan_create"),
     path("groepsplannen/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+]
+
+# The group plan on paper, and its week.
+urlpatterns += [
+    path("groepsplannen/<int:pk>/afdrukken/", plan_export_views.plan_print, name="plan_print"),
+    path("groepsplannen/<int:pk>/pdf/", plan_export_views.plan_pdf, name="plan_pdf"),
+    path("groepsplannen/<int:pk>/week/", plan_export_views.plan_week, name="plan_week"),
 ]

@@ -164,6 +164,9 @@ PAGE_NAMES = {
     "groupplans:overview_print": gettext_lazy("group overview, print view"),
     "groupplans:overview_pdf": gettext_lazy("group overview, PDF"),
     "groupplans:overview_xlsx": gettext_lazy("group overview, Excel"),
+    "groupplans:plan_print": gettext_lazy("group plan, print view"),
+    "groupplans:plan_pdf": gettext_lazy("group plan, PDF"),
+    "groupplans:plan_week": gettext_lazy("group plan, week view"),
 }
 
 

@@ -118,6 +118,20 @@ def overview_row(world):
     return {"pk": found.pk, "row_pk": found.rows.get().pk}
 
 
+def _plan(world):
+    """The plan of group A's overview (made once per test)."""
+    from groupplans import plan_actions
+    from groupplans.models import GroupPlan
+
+    found = _overview(world)
+    plan = GroupPlan.objects.filter(overview=found).first()
+    return plan or plan_actions.create_plan(overview=found, by=world.users["teacher"])
+
+
+def group_plan(world):
+    return {"pk": _plan(world).pk}
+
+
 def _maths(world):
     from pupils.models import Instrument
 
@@ -257,6 +271,10 @@ MATRIX: dict[str, Entry] = {
     "groupplans:overview_print": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_pdf": Entry(_only(OVERVIEW_READERS), kwargs=overview),
     "groupplans:overview_xlsx": Entry(_only(OVERVIEW_READERS), kwargs=overview),
+    # The group plan on paper and its week: whoever may read the plan.
+    "groupplans:plan_print": Entry(_only(OVERVIEW_READERS), kwargs=group_plan),
+    "groupplans:plan_pdf": Entry(_only(OVERVIEW_READERS), kwargs=group_plan),
+    "groupplans:plan_week": Entry(_only(OVERVIEW_READERS), kwargs=group_plan),
     # The school's signal rules: the IB (shared instruments are every school's).
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(
