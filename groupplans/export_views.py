@@ -118,7 +118,7 @@ def _css_string(text: str) -> str:
     )
 
 
-def _page_furniture_css(printed_on) -> str:
+def page_furniture_css(printed_on) -> str:
     """The translated words of the page margins (WeasyPrint's @page boxes). The school, the
     overview and the period come from the document itself (string-set in the stylesheet)."""
     marker = "\x00"
@@ -149,7 +149,7 @@ def overview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         static_file_url(PRINT_STYLESHEET),
     ]
     # Safe: the words are translations, and _css_string escapes every character that matters.
-    context["page_css"] = mark_safe(_page_furniture_css(context["printed_on"]))
+    context["page_css"] = mark_safe(page_furniture_css(context["printed_on"]))
     pdf = render_pdf("pdf/group_overview.html", context, language=translation.get_language())
     return attachment(pdf, "application/pdf", _filename(overview, "pdf"))
 

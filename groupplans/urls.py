@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupplans import export_views, plan_views, pupil_views, rule_views, views
+from groupplans import export_views, plan_export_views, plan_views, pupil_views, rule_views, views
 
 app_name = "groupplans"
 
@@ -85,4 +85,11 @@ urlpatterns += [
 # A pupil's plans, as a tab of their dossier.
 urlpatterns += [
     path("leerlingen/<int:pk>/tab/plannen/", pupil_views.pupil_plans, name="pupil_plans"),
+]
+
+# The group plan on paper, and its week.
+urlpatterns += [
+    path("groepsplannen/<int:pk>/afdrukken/", plan_export_views.plan_print, name="plan_print"),
+    path("groepsplannen/<int:pk>/pdf/", plan_export_views.plan_pdf, name="plan_pdf"),
+    path("groepsplannen/<int:pk>/week/", plan_export_views.plan_week, name="plan_week"),
 ]

@@ -186,6 +186,9 @@ PAGE_NAMES = {
     "groupplans:subgroup_evaluate": gettext_lazy("group plan, evaluating a subgroup"),
     "groupplans:placement_save": gettext_lazy("group plan, evaluating a pupil"),
     "groupplans:pupil_plans": gettext_lazy("pupil dossier: plannen"),
+    "groupplans:plan_print": gettext_lazy("group plan, print view"),
+    "groupplans:plan_pdf": gettext_lazy("group plan, PDF"),
+    "groupplans:plan_week": gettext_lazy("group plan, week view"),
 }
 
 

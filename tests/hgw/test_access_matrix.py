@@ -351,6 +351,10 @@ MATRIX: dict[str, Entry] = {
     "groupplans:pupil_plans": Entry(
         _only({"teacher": 200, "care_coordinator": 200, "director": 200}), kwargs=pupil
     ),
+    # The group plan on paper and its week: whoever may read the plan.
+    "groupplans:plan_print": Entry(_only(OVERVIEW_READERS), kwargs=plan),
+    "groupplans:plan_pdf": Entry(_only(OVERVIEW_READERS), kwargs=plan),
+    "groupplans:plan_week": Entry(_only(OVERVIEW_READERS), kwargs=plan),
     # The school's signal rules: the IB (shared instruments are every school's).
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(
