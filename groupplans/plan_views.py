@@ -166,6 +166,10 @@ def _render_plan(
         "comment_form": CommentForm(),
         "add_form": SubgroupAddForm(),
         "kinds": SubgroupKind,
+        "export_links": [
+            {"url": reverse(f"groupplans:plan_{kind}", args=[plan.pk]), "label": label}
+            for kind, label in (("week", _("Week view")), ("print", _("Print")), ("pdf", "PDF"))
+        ],
     }
     template = "groupplans/plan_detail.html" + (f"#{partial}" if partial else "")
     return render(request, template, context, status=status)
