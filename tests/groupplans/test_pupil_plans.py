@@ -54,14 +54,14 @@ def evaluated(world, plan, period):
     """Sanne's plan of period 1, evaluated: maths in the intensive group (partly reached; the
     subgroup's "helped", her own "hindered"), technical reading on her own (reached)."""
     by = world.users["teacher"]
-    maths = _section(plan, "Maths")
+    maths = _section(plan, "Rekenen")
     intensive = maths.subgroups.get(kind=SubgroupKind.INTENSIVE)
     intensive.goal_didactic = "Splitsen tot 20 zonder materiaal"
     intensive.goal_pedagogic = "Durft hulp te vragen"
     intensive.save()
     plan_actions.place_pupil(section=maths, pupil_id=world.pupil.pk, subgroup=intensive, by=by)
     own = plan_actions.place_individually(
-        section=_section(plan, "Technical reading"), pupil_id=world.pupil.pk, by=by
+        section=_section(plan, "Technisch lezen"), pupil_id=world.pupil.pk, by=by
     )
     own.subgroup.goal_didactic = "AVI E4 beheersing"
     own.subgroup.save()
@@ -102,23 +102,23 @@ def test_the_tab_shows_each_plan_with_subgroup_goals_and_evaluation(world, evalu
 
     first = response.context["plans"][1]
     by_area = {entry.area.name: entry for entry in first.areas}
-    maths = by_area["Maths"]
+    maths = by_area["Rekenen"]
     assert maths.subgroup.kind == SubgroupKind.INTENSIVE
     assert maths.outcome == Outcome.PARTLY
     assert maths.helped == "Verlengde instructie aan de instructietafel"
     assert maths.helped_is_the_subgroups
     assert maths.hindered == "Vaak afwezig op maandag"
     assert not maths.hindered_is_the_subgroups
-    reading = by_area["Technical reading"]
+    reading = by_area["Technisch lezen"]
     assert reading.subgroup.is_individual and reading.outcome == Outcome.REACHED
     # Her own offer's evaluation is about her alone: not marked as the subgroup's.
     assert reading.hindered == "Leest thuis weinig" and not reading.hindered_is_the_subgroups
     # In the plan's order of areas, one row per area she was placed in.
     assert [entry.area.name for entry in first.areas] == [
-        "Technical reading",
-        "Reading comprehension",
-        "Spelling and language",
-        "Maths",
+        "Technisch lezen",
+        "Begrijpend lezen",
+        "Spelling en taal",
+        "Rekenen",
     ]
     for text in (
         "Splitsen tot 20 zonder materiaal",
@@ -229,7 +229,7 @@ def test_the_tab_runs_the_same_queries_for_1_or_4_plans(
 
 def test_the_trail_shows_placements_also_of_an_individual_offer_that_went(world, plan, client_for):
     by = world.users["teacher"]
-    maths = _section(plan, "Maths")
+    maths = _section(plan, "Rekenen")
     own = plan_actions.place_individually(section=maths, pupil_id=world.pupil.pk, by=by)
     gone = own.subgroup.pk
     core = maths.subgroups.get(kind=SubgroupKind.CORE)
@@ -243,9 +243,9 @@ def test_the_trail_shows_placements_also_of_an_individual_offer_that_went(world,
     placements = [r for r in response.context["rows"] if r.kind == "placement"]
     assert len(placements) == 2
     moved = next(r for r in placements if r.record.history_type == "~")
-    assert "Groep 5" in moved.description and "Maths" in moved.description
+    assert "Groep 5" in moved.description and "Rekenen" in moved.description
     (change,) = [c for c in moved.changes if c.name == "subgroup"]
-    assert change.new == str(core.get_kind_display())
+    assert change.new == core.title
     assert change.old and change.old != "None"
     assert "None" not in response.content.decode()
 
@@ -263,17 +263,17 @@ def test_erasing_a_pupil_takes_their_placements_and_their_own_offers(world, plan
     from groupplans.models import OverviewRow
 
     OverviewRow.objects.get_or_create(overview=plan.overview, pupil=leaver)
-    maths = _section(plan, "Maths")
+    maths = _section(plan, "Rekenen")
     core = maths.subgroups.get(kind=SubgroupKind.CORE)
     plan_actions.place_pupil(section=maths, pupil_id=world.pupil.pk, subgroup=core, by=by)
     # The leaver's own reading offer, with text about them.
     reading = plan_actions.place_individually(
-        section=_section(plan, "Technical reading"), pupil_id=leaver.pk, by=by
+        section=_section(plan, "Technisch lezen"), pupil_id=leaver.pk, by=by
     )
     reading.subgroup.goal_didactic = "Levi leest AVI M4 vlot"
     reading.subgroup.save()
     # An offer of their own once written and wiped again: it went, its revisions stayed.
-    spelling = _section(plan, "Spelling and language")
+    spelling = _section(plan, "Spelling en taal")
     wiped = plan_actions.place_individually(section=spelling, pupil_id=leaver.pk, by=by).subgroup
     wiped.goal_didactic = "Levi oefent de d/t-regel"
     wiped.save()
@@ -287,7 +287,7 @@ def test_erasing_a_pupil_takes_their_placements_and_their_own_offers(world, plan
     )
     assert not Subgroup.objects.filter(pk=wiped.pk).exists()
     # Sanne's own comprehension offer, which the leaver took over: it is about her too.
-    comprehension = _section(plan, "Reading comprehension")
+    comprehension = _section(plan, "Begrijpend lezen")
     shared = plan_actions.place_individually(
         section=comprehension, pupil_id=world.pupil.pk, by=by
     ).subgroup
@@ -334,7 +334,7 @@ def test_the_json_export_holds_the_plans_with_goals_and_evaluation(world, evalua
     (plan,) = data["group_plans"]
     assert (plan["id"], plan["group"], plan["status"]) == (evaluated.pk, "Groep 5", "evaluated")
     areas = {area["area"]: area for area in plan["areas"]}
-    maths = areas["Maths"]
+    maths = areas["Rekenen"]
     assert maths["subgroup"]["kind"] == "intensive"
     assert maths["subgroup"]["goal_didactic"] == "Splitsen tot 20 zonder materiaal"
     assert maths["subgroup"]["goal_criterion"] == "40 sommen in 2 minuten, 90% goed"
@@ -347,8 +347,8 @@ def test_the_json_export_holds_the_plans_with_goals_and_evaluation(world, evalua
         "",
         "Vaak afwezig op maandag",
     )
-    assert areas["Technical reading"]["subgroup"]["kind"] == "individual"
-    assert areas["Technical reading"]["helped"] == "Duolezen met een maatje"
+    assert areas["Technisch lezen"]["subgroup"]["kind"] == "individual"
+    assert areas["Technisch lezen"]["helped"] == "Duolezen met een maatje"
     # The placements' revisions are in the export's list of changes too.
     assert ("placement", "created") in {(r["record"], r["action"]) for r in data["revisions"]}
 
