@@ -186,6 +186,7 @@ PAGE_NAMES = {
     "groupplans:subgroup_evaluate": gettext_lazy("group plan, evaluating a subgroup"),
     "groupplans:placement_save": gettext_lazy("group plan, evaluating a pupil"),
     "groupplans:pupil_plans": gettext_lazy("pupil dossier: plannen"),
+    "groupplans:subgroup_from_library": gettext_lazy("group plan, using a library entry"),
 }
 
 
