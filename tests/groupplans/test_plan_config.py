@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from groupplans import actions, library_actions, plan_actions
+from groupplans import actions, demo, library_actions, plan_actions
 from groupplans.models import (
     OfferTemplate,
     PlanArea,
@@ -525,3 +525,24 @@ def test_an_evaluated_plan_has_no_library_to_use(world, client_for, plan):
     data = {"template": _entry(world.school).pk, "version": subgroup.version}
     assert client_for("teacher").post(_use_url(plan, subgroup), data).status_code == 404
 
+
+# The demo school's library ---------------------------------------------------------------------
+
+
+def test_the_demo_library_is_made_once(world):
+    world.school.brin = demo.DEMO_BRIN
+    world.school.save()
+    assert demo.seed_library() == 15
+    assert demo.seed_library() == 0
+    maths = _area(world.school, "Maths")
+    entry = OfferTemplate.objects.get(school=world.school, title="Rekenen zorggroep")
+    assert (entry.area, entry.kind) == (maths, SubgroupKind.INTENSIVE)
+    assert entry.goal_criterion == "40 sommen in 2 minuten, 90% goed."
+    # Each of the four subject areas of grades 3-8 has its three subgroups.
+    for name in ["Technical reading", "Reading comprehension", "Spelling and language", "Maths"]:
+        kinds = OfferTemplate.objects.filter(area__name=name).values_list("kind", flat=True)
+        assert sorted(kinds) == sorted(["intensive", "core", "extension"]), name
+    # A goal comes with what is measured and the criterion (SMARTI; the date is the plan's).
+    for entry in OfferTemplate.objects.filter(school=world.school):
+        if entry.goal_didactic or entry.goal_pedagogic:
+            assert entry.goal_measure and entry.goal_criterion, entry.title
