@@ -76,7 +76,6 @@ class PlanAreaForm(_ConfigForm):
 
     subjects = forms.MultipleChoiceField(
         label=_("Tests of these subject areas"),
-        choices=SubjectArea.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -99,7 +98,12 @@ class PlanAreaForm(_ConfigForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["part"].choices = PlanPart.choices
+        self.fields["part"].choices = [
+            (value, capfirst(label)) for value, label in PlanPart.choices
+        ]
+        self.fields["subjects"].choices = [
+            (value, capfirst(label)) for value, label in SubjectArea.choices
+        ]
         if self.instance.pk:
             self.initial["subjects"] = self.instance.subject_list
             if self.instance.sections.exists():
@@ -148,6 +152,11 @@ class PlanAreaForm(_ConfigForm):
         return data
 
 
+def _pair(left: str, right: str) -> Div:
+    """Two fields side by side on a wide screen."""
+    return Div(Div(left, css_class="col-md-6"), Div(right, css_class="col-md-6"), css_class="row")
+
+
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PlanArea) -> str:
         if obj.active:
@@ -176,16 +185,21 @@ class OfferTemplateForm(_ConfigForm):
         area = self.fields["area"]
         area.queryset = PlanArea.objects.for_school(self.school).ordered()
         area.empty_label = _("Every area")
-        self.fields["kind"].choices = [("", _("Every subgroup")), *SubgroupKind.choices]
+        kind = self.fields["kind"]
+        kind.choices = [("", _("Every subgroup"))] + [
+            (value, capfirst(label)) for value, label in SubgroupKind.choices
+        ]
+        # The empty choices say what the model's help texts say.
+        area.help_text = kind.help_text = ""
         self.fields["title"].help_text = _("The name teachers choose the entry by in a plan.")
         self.helper.layout = Layout(
             "title",
-            Div(
-                Div("area", css_class="col-sm-6"),
-                Div("kind", css_class="col-sm-6"),
-                css_class="row",
-            ),
-            *OFFER_FIELDS,
+            _pair("area", "kind"),
+            _pair("goal_didactic", "goal_pedagogic"),
+            _pair("goal_measure", "goal_criterion"),
+            "content",
+            "approach",
+            "materials",
             "seen_state",
         )
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, F, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +15,24 @@ from django.views.decorators.http import require_POST
 
 from groupplans import library_actions, plan_actions
 from groupplans.config_forms import ApplyTemplateForm, OfferTemplateForm, PlanAreaForm
-from groupplans.models import OfferTemplate, PlanArea, PlanPart, Subgroup
+from groupplans.models import (
+    OFFER_FIELDS,
+    OfferTemplate,
+    PlanArea,
+    PlanPart,
+    Subgroup,
+    SubgroupKind,
+)
 from hgw import access
 from pupils.models import SubjectArea
 
 PER_PAGE = 25
+
+# Entries in the order of a plan: zorggroep, middengroep, plusgroep, ...; for every kind last.
+_KIND_ORDER = Case(
+    *[When(kind=kind, then=Value(n)) for n, kind in enumerate(SubgroupKind.values)],
+    default=Value(len(SubgroupKind.values)),
+)
 
 # The library filter's value for the entries meant for every area.
 EVERY_AREA = "alle"
@@ -108,7 +121,17 @@ def _area_form(request, actor, area: PlanArea) -> HttpResponse:
 def library_list(request: HttpRequest) -> HttpResponse:
     actor = _configurer(request)
     areas = list(PlanArea.objects.for_school(actor.school).ordered())
-    entries = OfferTemplate.objects.filter(school=actor.school).select_related("area")
+    entries = (
+        OfferTemplate.objects.filter(school=actor.school)
+        .select_related("area")
+        .order_by(
+            F("area__part").asc(nulls_last=True),
+            F("area__position").asc(nulls_last=True),
+            "area_id",
+            _KIND_ORDER,
+            "title",
+        )
+    )
     shown = request.GET.get("area", "")
     if shown == EVERY_AREA:
         entries = entries.filter(area__isnull=True)
@@ -158,9 +181,22 @@ def _entry_form(request, actor, entry: OfferTemplate) -> HttpResponse:
     return render(
         request,
         "groupplans/library_form.html",
-        {"entry": entry, "form": form, "current": form.current},
+        {
+            "entry": entry,
+            "form": form,
+            "current": form.current,
+            "current_texts": _texts(form.current) if form.current else [],
+        },
         status=422 if form.is_bound else 200,
     )
+
+
+def _texts(entry: OfferTemplate) -> list[tuple[str, str]]:
+    """The entry's texts with their labels, for the version someone else saved."""
+    return [
+        (OfferTemplate._meta.get_field(name).verbose_name, getattr(entry, name))
+        for name in OFFER_FIELDS
+    ]
 
 
 def library_delete(request: HttpRequest, pk: int) -> HttpResponse:

@@ -252,7 +252,7 @@ LIBRARY: list[tuple[str | None, str, str, dict[str, str]]] = [
     (
         SubjectArea.SPELLING,
         SubgroupKind.INTENSIVE,
-        "Spelling zorggroep",
+        "Spelling en taal zorggroep",
         {
             "goal_didactic": "Spelt de categorieën van dit blok (o.a. verdubbelen en "
             "verenkelen) goed in het dictee en in eigen schrijfwerk.",
