@@ -226,7 +226,9 @@ def subgroup_from_library(request: HttpRequest, pk: int, subgroup_pk: int) -> Ht
         Subgroup.objects.select_related("section__area"), pk=subgroup_pk, section__plan=plan
     )
     subgroup.section.plan = plan
-    back = reverse("groupplans:plan_detail", kwargs={"pk": plan.pk}) + f"#subgroup-{subgroup.pk}"
+    # The plan page shows one area at a time: back to the subgroup's.
+    back = reverse("groupplans:plan_detail", kwargs={"pk": plan.pk})
+    back += f"?gebied={subgroup.section_id}#subgroup-{subgroup.pk}"
     form = ApplyTemplateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an entry from the library."))

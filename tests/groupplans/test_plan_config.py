@@ -467,7 +467,7 @@ def test_the_teacher_uses_an_entry_from_the_plan_page(world, client_for, plan):
     )
     detail = reverse("groupplans:plan_detail", kwargs={"pk": plan.pk})
     assert response.status_code == 302
-    assert response["Location"] == f"{detail}#subgroup-{subgroup.pk}"
+    assert response["Location"] == f"{detail}?gebied={subgroup.section_id}#subgroup-{subgroup.pk}"
     subgroup.refresh_from_db()
     assert subgroup.goal_measure == "tempotoets tafels 1-5"
     assert _messages(response) == [
@@ -552,3 +552,30 @@ def test_the_demo_library_is_made_once(world):
     for entry in OfferTemplate.objects.filter(school=world.school):
         if entry.goal_didactic or entry.goal_pedagogic:
             assert entry.goal_measure and entry.goal_criterion, entry.title
+
+
+def test_the_library_picker_posts_the_chosen_entry(world, client_for, plan):
+    """The partial the plan page includes per subgroup: the fitting entries, best first, and a
+    form that copies the chosen one over the version shown."""
+    from django.template.loader import render_to_string
+
+    maths = _area(world.school, "Maths")
+    exact = _entry(world.school, title="Rekenen zorggroep", area=maths, kind="intensive")
+    general = _entry(world.school, title="Weektaak", goal_didactic="", goal_pedagogic="Plant")
+    _entry(world.school, title="Rekenen plusgroep", area=maths, kind="extension")
+    subgroup = _maths_subgroup(plan)
+    entries = library_actions.fitting(
+        library_actions.school_entries(world.school), area_id=maths.pk, kind=subgroup.kind
+    )
+    html = render_to_string(
+        "groupplans/_library_picker.html",
+        {"plan": plan, "subgroup": subgroup, "entries": entries},
+    )
+    assert _use_url(plan, subgroup) in html
+    assert html.index(exact.title) < html.index(general.title)
+    assert "Rekenen plusgroep" not in html
+    assert f'name="version" value="{subgroup.version}"' in html
+    empty = render_to_string(
+        "groupplans/_library_picker.html", {"plan": plan, "subgroup": subgroup, "entries": []}
+    )
+    assert "<form" not in empty

@@ -184,34 +184,26 @@ def _maths(world):
     return {"instrument_pk": Instrument.objects.get(name="Cito Rekenen-Wiskunde").pk}
 
 
-def _plan(world):
-    """The plan of group A's overview (made once per test)."""
+def school_areas(world) -> dict:
+    """No arguments; the school has its default plan areas already (the IB's first visit to
+    the configuration pages makes them), so opening a page writes nothing."""
     from groupplans import plan_actions
-    from groupplans.models import GroupPlan
 
-    found = _overview(world)
-    plan = GroupPlan.objects.filter(overview=found).first()
-    return plan or plan_actions.create_plan(overview=found, by=world.users["teacher"])
-
-
-def plan_subgroup(world):
-    from groupplans.models import Subgroup
-
-    plan = _plan(world)
-    return {"pk": plan.pk, "subgroup_pk": Subgroup.objects.filter(section__plan=plan).first().pk}
+    plan_actions.ensure_default_areas(world.school)
+    return {}
 
 
 def plan_area(world):
-    from groupplans import plan_actions
     from groupplans.models import PlanArea
 
-    plan_actions.ensure_default_areas(world.school)
+    school_areas(world)
     return {"pk": PlanArea.objects.filter(school=world.school).first().pk}
 
 
 def library_entry(world):
     from groupplans.models import OfferTemplate
 
+    school_areas(world)
     entry, _made = OfferTemplate.objects.get_or_create(
         school=world.school, title="Rekenen zorggroep", defaults={"goal_didactic": "Tafels"}
     )
@@ -394,11 +386,11 @@ MATRIX: dict[str, Entry] = {
     "groupplans:rule_edit": Entry(
         _only({"care_coordinator": 200, "other_school_ib": 200}), kwargs=_maths
     ),
-    "groupplans:area_list": Entry(_only(PLAN_CONFIGURERS)),
-    "groupplans:area_create": Entry(_only(PLAN_CONFIGURERS)),
+    "groupplans:area_list": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:area_create": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
     "groupplans:area_edit": Entry(_only({"care_coordinator": 200}), kwargs=plan_area),
-    "groupplans:library_list": Entry(_only(PLAN_CONFIGURERS)),
-    "groupplans:library_create": Entry(_only(PLAN_CONFIGURERS)),
+    "groupplans:library_list": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:library_create": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
     "groupplans:library_edit": Entry(_only({"care_coordinator": 200}), kwargs=library_entry),
     # The confirmation page (the entry stays).
     "groupplans:library_delete": Entry(_only({"care_coordinator": 200}), kwargs=library_entry),
