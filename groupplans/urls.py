@@ -1,6 +1,14 @@
 from django.urls import path
 
-from groupplans import export_views, plan_export_views, plan_views, pupil_views, rule_views, views
+from groupplans import (
+    config_views,
+    export_views,
+    plan_export_views,
+    plan_views,
+    pupil_views,
+    rule_views,
+    views,
+)
 
 app_name = "groupplans"
 
@@ -92,4 +100,20 @@ urlpatterns += [
     path("groepsplannen/<int:pk>/afdrukken/", plan_export_views.plan_print, name="plan_print"),
     path("groepsplannen/<int:pk>/pdf/", plan_export_views.plan_pdf, name="plan_pdf"),
     path("groepsplannen/<int:pk>/week/", plan_export_views.plan_week, name="plan_week"),
+]
+
+# The school's configuration of plans (the IB), and a library entry used in a plan.
+urlpatterns += [
+    path("plangebieden/", config_views.area_list, name="area_list"),
+    path("plangebieden/nieuw/", config_views.area_create, name="area_create"),
+    path("plangebieden/<int:pk>/", config_views.area_edit, name="area_edit"),
+    path("bibliotheek/", config_views.library_list, name="library_list"),
+    path("bibliotheek/nieuw/", config_views.library_create, name="library_create"),
+    path("bibliotheek/<int:pk>/", config_views.library_edit, name="library_edit"),
+    path("bibliotheek/<int:pk>/verwijderen/", config_views.library_delete, name="library_delete"),
+    path(
+        "groepsplannen/<int:pk>/subgroepen/<int:subgroup_pk>/bibliotheek/",
+        config_views.subgroup_from_library,
+        name="subgroup_from_library",
+    ),
 ]

@@ -85,6 +85,7 @@ def _render_list(request, actor, form, status=200) -> HttpResponse:
             "page": page,
             "form": form,
             "can_configure_signals": access.can_configure_signals(actor),
+            "can_configure_plans": access.can_configure_plans(actor),
             "status": shown,
             "statuses": OverviewStatus.choices,
             "extra_query": f"status={shown}" if shown else "",

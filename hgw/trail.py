@@ -189,6 +189,7 @@ PAGE_NAMES = {
     "groupplans:plan_print": gettext_lazy("group plan, print view"),
     "groupplans:plan_pdf": gettext_lazy("group plan, PDF"),
     "groupplans:plan_week": gettext_lazy("group plan, week view"),
+    "groupplans:subgroup_from_library": gettext_lazy("group plan, using a library entry"),
 }
 
 

@@ -184,6 +184,36 @@ def _maths(world):
     return {"instrument_pk": Instrument.objects.get(name="Cito Rekenen-Wiskunde").pk}
 
 
+def school_areas(world) -> dict:
+    """No arguments; the school has its default plan areas already (the IB's first visit to
+    the configuration pages makes them), so opening a page writes nothing."""
+    from groupplans import plan_actions
+
+    plan_actions.ensure_default_areas(world.school)
+    return {}
+
+
+def plan_area(world):
+    from groupplans.models import PlanArea
+
+    school_areas(world)
+    return {"pk": PlanArea.objects.filter(school=world.school).first().pk}
+
+
+def library_entry(world):
+    from groupplans.models import OfferTemplate
+
+    school_areas(world)
+    entry, _made = OfferTemplate.objects.get_or_create(
+        school=world.school, title="Rekenen zorggroep", defaults={"goal_didactic": "Tafels"}
+    )
+    return {"pk": entry.pk}
+
+
+# The school's plan areas and library: its IB (the other school's IB sees their own).
+PLAN_CONFIGURERS = {"care_coordinator": 200, "other_school_ib": 200}
+
+
 # Group overviews: learning data. The teacher of the group and the IB edit, the director reads.
 OVERVIEW_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
 # The list is there for everyone who may see learning data (each sees their own groups).
@@ -359,6 +389,18 @@ MATRIX: dict[str, Entry] = {
     "groupplans:rule_list": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "groupplans:rule_edit": Entry(
         _only({"care_coordinator": 200, "other_school_ib": 200}), kwargs=_maths
+    ),
+    "groupplans:area_list": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:area_create": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:area_edit": Entry(_only({"care_coordinator": 200}), kwargs=plan_area),
+    "groupplans:library_list": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:library_create": Entry(_only(PLAN_CONFIGURERS), kwargs=school_areas),
+    "groupplans:library_edit": Entry(_only({"care_coordinator": 200}), kwargs=library_entry),
+    # The confirmation page (the entry stays).
+    "groupplans:library_delete": Entry(_only({"care_coordinator": 200}), kwargs=library_entry),
+    # Nothing chosen: back to the plan with a message, for the teacher who may edit it.
+    "groupplans:subgroup_from_library": Entry(
+        _only({"teacher": 302}), kwargs=plan_subgroup, method="post"
     ),
 }
 

@@ -23,6 +23,8 @@ call_command("seed_demo", verbosity=0)
 call_command("seed_demo", verbosity=0)  # idempotent
 call_command("seed_demo_overviews", verbosity=0)
 call_command("seed_demo_overviews", verbosity=0)  # idempotent
+from groupplans.models import OfferTemplate
+assert OfferTemplate.objects.count() == 15, OfferTemplate.objects.count()
 
 setup_test_environment()
 client = Client()

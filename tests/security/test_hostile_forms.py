@@ -301,6 +301,21 @@ FORMS: dict[str, FormSpec] = {
     # The school's signal rule for a test: no hostile value is a level, a drop or a number, and
     # one in the hidden fingerprint is a stale save, refused with both versions.
     "groupplans:rule_edit": FormSpec("care_coordinator"),
+    # The school's plan areas and library (the IB). An edit is saved once; after that its
+    # fingerprint is stale and every save is refused with both versions.
+    "groupplans:area_create": FormSpec(
+        "care_coordinator", valid={"name": "Begrijpend luisteren"}, saves=True
+    ),
+    "groupplans:area_edit": FormSpec("care_coordinator", saves=True),
+    "groupplans:library_create": FormSpec(
+        "care_coordinator",
+        valid={"title": "Rekenen zorggroep", "goal_didactic": "Beheerst de tafels van 1 t/m 5"},
+        saves=True,
+    ),
+    "groupplans:library_edit": FormSpec("care_coordinator", saves=True),
+    "groupplans:library_delete": FormSpec("care_coordinator"),
+    # A library entry copied into a subgroup, from a picker on the plan page: posted straight.
+    "groupplans:subgroup_from_library": FormSpec("teacher", fields=("template", "version")),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
@@ -492,6 +507,7 @@ QUERY_PARAMETERS = (
     "date_to",
     "soort",
     "notitie",
+    "area",
 )
 
 

@@ -1,13 +1,18 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from groupplans.demo import seed
+from groupplans.demo import seed, seed_library
 
 
 class Command(BaseCommand):
-    help = "Group overviews for the demo school (after seed_demo). Does nothing if they exist."
+    help = (
+        "Group overviews and the library of goals and approaches for the demo school (after "
+        "seed_demo). Does nothing for what exists."
+    )
 
     def handle(self, *args, **options) -> None:
         made = seed(timezone.localdate())
+        entries = seed_library()
         if options["verbosity"]:
             self.stdout.write(f"{made} group overviews made.")
+            self.stdout.write(f"{entries} library entries made.")
