@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupplans import plan_actions, plan_view
+from groupplans import library_actions, plan_actions, plan_view
 from groupplans.models import (
     GroupPlan,
     Placement,
@@ -134,7 +134,11 @@ def _render_plan(
             if can_edit
             else None
         )
+        library = library_actions.school_entries(plan.group.school) if can_edit else []
         for view in chosen.subgroups:
+            view.library = library_actions.fitting(
+                library, area_id=section.area_id, kind=view.subgroup.kind
+            )
             if isinstance(bound, SubgroupForm) and bound.instance.pk == view.subgroup.pk:
                 view.form = bound
             else:
