@@ -63,7 +63,7 @@ class SubgroupForm(VersionedForm):
         choices=Weekday.choices,
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

@@ -384,7 +384,8 @@ def _render_evaluation(request, plan, *, bound=None, conflict=None, status=200):
     actor = access.actor_for(request)
     data = plan_view.build(plan)
     access.note_pupils(request, data.pupils)
-    chosen = _chosen(data, request)
+    # After a save, the area of what was saved (its form is not in the query string).
+    chosen = _chosen(data, request, bound.instance.section_id if bound is not None else None)
     editable = access.can_evaluate_plan(actor, plan)
     if chosen is not None:
         chosen.url = reverse("groupplans:plan_evaluation", kwargs={"pk": plan.pk})
