@@ -506,7 +506,9 @@ class Subgroup(models.Model):
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
     staff = models.CharField(_("by whom"), max_length=100, blank=True)
     # Evaluation at the period's end.
-    outcome = models.CharField(_("goal reached?"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        _("goal reached?"), max_length=12, choices=Outcome.choices, blank=True
+    )
     helped = models.TextField(_("what helped (stimulating)"), blank=True)
     hindered = models.TextField(_("what hindered"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -568,7 +570,9 @@ class Placement(models.Model):
     pupil = models.ForeignKey(
         Pupil, on_delete=models.PROTECT, related_name="plan_placements", verbose_name=_("pupil")
     )
-    outcome = models.CharField(_("goal reached?"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        _("goal reached?"), max_length=12, choices=Outcome.choices, blank=True
+    )
     helped = models.TextField(_("what helped (stimulating)"), blank=True)
     hindered = models.TextField(_("what hindered"), blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -165,7 +165,11 @@ class MoveForm(forms.Form):
 
 
 class SubgroupAddForm(forms.Form):
-    name = forms.CharField(label=_("Name of the subgroup"), max_length=100)
+    name = forms.CharField(
+        label=_("Name of the subgroup"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
 
 class CommentForm(forms.Form):

@@ -153,6 +153,12 @@ def _render_plan(
         if not chosen.is_subject:
             targets.append(("none", _("no subgroup")))
         chosen.targets = targets
+        # Part 2 has no forced split: a pupil joins a small subgroup or gets an offer of their
+        # own from the pupils not yet in one.
+        placed = {p.pupil_id for p in section.placements.all()}
+        chosen.free_pupils = [
+            item.pupil for item in data.items if not item.has_left and item.pupil.pk not in placed
+        ]
     context = {
         "plan": plan,
         "data": data,

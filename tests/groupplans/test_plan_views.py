@@ -342,3 +342,33 @@ def test_evaluation_page_of_a_draft_leads_to_the_plan(world, plan, client_for):
     )
     assert response.status_code == 302
     assert response.url == _detail(plan)
+
+
+def test_part_two_small_subgroups_and_individual_pupils(world, plan, client_for):
+    client = client_for("teacher")
+    section = plan.sections.get(area__part=2)
+    page = client.get(_detail(plan, section)).content.decode()
+    assert "Wat de hele groep nodig heeft" in page and "Leerstijl" in page
+    assert "Een eigen aanbod voor" in page
+    add = reverse("groupplans:subgroup_add", kwargs={"pk": plan.pk, "section_pk": section.pk})
+    assert client.post(add, {"name": ""}).status_code == 302
+    assert not section.subgroups.exists()
+    client.post(add, {"name": "Faalangst"})
+    small = section.subgroups.get()
+    assert (small.kind, small.name) == (SubgroupKind.SMALL, "Faalangst")
+    move = reverse("groupplans:placement_move", kwargs={"pk": plan.pk, "section_pk": section.pk})
+    client.post(move, {"pupil": world.pupil.pk, "subgroup": small.pk})
+    assert Placement.objects.get(section=section, pupil=world.pupil).subgroup == small
+    # Part 2 forces no split: a pupil may leave every subgroup again.
+    client.post(move, {"pupil": world.pupil.pk, "subgroup": "none"})
+    assert not Placement.objects.filter(section=section).exists()
+    # In a subject area a pupil is moved, never taken out.
+    maths = _maths(plan)
+    maths_move = reverse(
+        "groupplans:placement_move", kwargs={"pk": plan.pk, "section_pk": maths.pk}
+    )
+    client.post(maths_move, {"pupil": world.pupil.pk, "subgroup": "individual"})
+    placement = Placement.objects.get(section=maths, pupil=world.pupil)
+    assert placement.subgroup.kind == SubgroupKind.INDIVIDUAL
+    client.post(maths_move, {"pupil": world.pupil.pk, "subgroup": "none"}, follow=True)
+    assert Placement.objects.filter(section=maths, pupil=world.pupil).exists()
