@@ -46,12 +46,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _attach_overviews(groups: list, period: Period | None) -> None:
-    """Give each group its overview of `period` (or None), in one query."""
+    """Give each group its overview of `period` (or None), with its plan, in one query."""
     overviews = {
         overview.group_id: overview
         for overview in GroupOverview.objects.filter(
             group__in=[g.pk for g in groups], period=period
-        )
+        ).select_related("plan")
     }
     for group in groups:
         group.current_overview = overviews.get(group.pk)

@@ -372,3 +372,14 @@ def test_part_two_small_subgroups_and_individual_pupils(world, plan, client_for)
     assert placement.subgroup.kind == SubgroupKind.INDIVIDUAL
     client.post(maths_move, {"pupil": world.pupil.pk, "subgroup": "none"}, follow=True)
     assert Placement.objects.filter(section=maths, pupil=world.pupil).exists()
+
+
+def test_home_shows_the_plan_of_this_period(world, plan, client_for):
+    teacher_home = client_for("teacher").get(reverse("home")).content.decode()
+    assert _detail(plan) in teacher_home
+    ib_home = client_for("care_coordinator").get(reverse("home"))
+    groups = {g.name: g for g in ib_home.context["school_groups"]}
+    assert groups["Groep 5"].current_overview.plan == plan
+    assert _detail(plan) in ib_home.content.decode()
+    # The school administration sees neither overviews nor plans (learning data).
+    assert _detail(plan) not in client_for("school_admin").get(reverse("home")).content.decode()
