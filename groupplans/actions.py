@@ -130,11 +130,12 @@ def save_row(*, row: OverviewRow, values: dict, seen_version: int, by) -> Overvi
         return current
     for name in changed:
         setattr(current, name, values[name])
-    return _save_version(current, by)
+    return save_new_version(current, by)
 
 
-def _save_version(row: OverviewRow, by) -> OverviewRow:
-    """Save a changed row as a new version, so saves made over the old one are refused."""
+def save_new_version(row, by):
+    """Save a changed record (an overview row, a plan's section, subgroup or placement) as a
+    new version, so saves made over the old one are refused."""
     row.version += 1
     row.updated_by = by
     row.save()
@@ -168,7 +169,7 @@ def decide_suggestion(
         if suggestion not in lines:
             lines.append(suggestion)
         current.signal_reason = "\n".join(lines)
-        current = _save_version(current, by)
+        current = save_new_version(current, by)
     return current
 
 

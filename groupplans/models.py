@@ -24,11 +24,13 @@ class OverviewStatus(models.TextChoices):
     DISCUSSED = "discussed", _("discussed")
 
 
-class GroupOverviewQuerySet(models.QuerySet):
-    def for_groups(self, groups: models.QuerySet) -> "GroupOverviewQuerySet":
+class GroupPeriodQuerySet(models.QuerySet):
+    """Overviews and plans: one per group and period, listed newest period first."""
+
+    def for_groups(self, groups: models.QuerySet) -> "GroupPeriodQuerySet":
         return self.filter(group__in=groups)
 
-    def ordered(self) -> "GroupOverviewQuerySet":
+    def ordered(self) -> "GroupPeriodQuerySet":
         return self.order_by(
             "-period__start_date", models.F("group__grade_low").asc(nulls_last=True), "group__name"
         )
@@ -58,7 +60,7 @@ class GroupOverview(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     discussed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = GroupOverviewQuerySet.as_manager()
+    objects = GroupPeriodQuerySet.as_manager()
     history = pupil_history()
 
     class Meta:
@@ -317,16 +319,6 @@ class PlanStatus(models.TextChoices):
     EVALUATED = "evaluated", _("evaluated")
 
 
-class GroupPlanQuerySet(models.QuerySet):
-    def for_groups(self, groups: models.QuerySet) -> "GroupPlanQuerySet":
-        return self.filter(group__in=groups)
-
-    def ordered(self) -> "GroupPlanQuerySet":
-        return self.order_by(
-            "-period__start_date", models.F("group__grade_low").asc(nulls_last=True), "group__name"
-        )
-
-
 class GroupPlan(models.Model):
     """Groepsplan: the offer for one group in one period, made from that period's overview.
 
@@ -363,7 +355,7 @@ class GroupPlan(models.Model):
     )
     evaluated_at = models.DateTimeField(null=True, blank=True)
 
-    objects = GroupPlanQuerySet.as_manager()
+    objects = GroupPeriodQuerySet.as_manager()
     history = pupil_history()
 
     class Meta:

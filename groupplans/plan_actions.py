@@ -270,7 +270,7 @@ def place_pupil(*, section: PlanSection, pupil_id: int, subgroup: Subgroup, by) 
     if placement.subgroup_id != subgroup.pk:
         old = placement.subgroup
         placement.subgroup = subgroup
-        _save_version(placement, by)
+        actions.save_new_version(placement, by)
         _drop_if_empty_individual(old)
     return placement
 
@@ -353,13 +353,6 @@ def add_subgroup(*, section: PlanSection, name: str, by) -> Subgroup:
 # Saving text -------------------------------------------------------------------------------
 
 
-def _save_version(obj, by):
-    obj.version += 1
-    obj.updated_by = by
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def save_versioned(*, obj: models.Model, values: dict, seen_version: int, by):
     """Save a section, subgroup or placement over the version the person saw, or raise Stale.
@@ -374,7 +367,7 @@ def save_versioned(*, obj: models.Model, values: dict, seen_version: int, by):
         return current
     for name in changed:
         setattr(current, name, values[name])
-    return _save_version(current, by)
+    return actions.save_new_version(current, by)
 
 
 def _plan_of(obj) -> GroupPlan:
@@ -487,7 +480,7 @@ def evaluate_plan(*, plan: GroupPlan, by) -> GroupPlan:
         "subgroup"
     ):
         placement.outcome = placement.subgroup.outcome
-        _save_version(placement, by)
+        actions.save_new_version(placement, by)
     current.status = PlanStatus.EVALUATED
     current.evaluated_by = by
     current.evaluated_at = timezone.now()
@@ -499,7 +492,7 @@ def evaluate_plan(*, plan: GroupPlan, by) -> GroupPlan:
         text = summaries.get(row.pupil_id)
         if text and not row.overview.is_locked and row.specific_needs != text:
             row.specific_needs = text
-            actions._save_version(row, by)
+            actions.save_new_version(row, by)
     return current
 
 

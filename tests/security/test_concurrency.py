@@ -1,9 +1,9 @@
 """Two people editing the same document: the second save never overwrites the first silently.
 
 Every document several people edit on a form page of its own is listed in EDITABLE (later
-issues add meeting notes and the care route's documents). For each, two people open the form, the first
-saves, and the second's save, made over a version they never saw, must be refused with both
-versions on the page; saving again after seeing the other version is allowed.
+issues add meeting notes and the care route's documents). For each, two people open the form,
+the first saves, and the second's save, made over a version they never saw, must be refused
+with both versions on the page; saving again after seeing the other version is allowed.
 
 The group overview's rows are edited in a grid, not a form page of their own; the same rule is
 tested for them in tests/groupplans/test_overview.py (a stale save, plain and in place) and in
