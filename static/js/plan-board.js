@@ -4,6 +4,20 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // Texts are saved with a button: warn before leaving a page with typed, unsaved text.
+  let unsaved = false;
+  document.addEventListener("input", function (event) {
+    // `form` also finds the form of a field that sits outside it (form="…").
+    const form = event.target.form;
+    if (form && form.hasAttribute("data-texts")) unsaved = true;
+  });
+  document.addEventListener("submit", function () {
+    unsaved = false;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) event.preventDefault();
+  });
+
   function zoneOf(event) {
     const zone = event.target.closest && event.target.closest("[data-drop]");
     return zone && zone.dataset.drop ? zone : null;

@@ -113,6 +113,23 @@ def test_from_overview_to_active_plan(
     expect(core.locator(".pupil-chip", has_text=name)).to_have_count(0)
     axe_check()
 
+    # Typed text that is not saved yet: leaving the page asks first, and staying keeps it.
+    content = page.locator(".kind-border-intensive").last.get_by_label("Inhoud")
+    content.fill("Tafels van 6 en 7")
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Technisch lezen").click()
+    expect(content).to_have_value("Tafels van 6 en 7")
+    assert dialogs == ["beforeunload"]
+    page.remove_listener("dialog", stay)
+    page.locator(".kind-border-intensive").last.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Opgeslagen.")).to_be_visible()
+
     click(page.get_by_role("button", name="Plan starten"))
     expect(page.get_by_text("Het plan is actief.")).to_be_visible()
     assert clicks == CLICKS_TO_AN_ACTIVE_PLAN
