@@ -2,8 +2,6 @@
 from the previous plan and the school's library), placing pupils, saving a section or a
 subgroup over the version the person saw, starting, evaluating, and the next cycle."""
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -11,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groupplans import actions, grid
+from groupplans import actions, grid, plan_view
 from groupplans.models import (
     ATTITUDE_FIELDS,
     OFFER_FIELDS,
@@ -30,8 +28,7 @@ from groupplans.models import (
     SubgroupKind,
 )
 from groupplans.outcomes import summaries_for_plan
-from groupplans.placement import suggest_placement
-from pupils.models import Pupil, SubjectArea
+from pupils.models import SubjectArea
 from schools.models import Period, School
 
 # The areas a school starts with (seed section 3); the IB can rename, add and retire them.
@@ -222,25 +219,6 @@ def _carry_subgroups(section: PlanSection, source: PlanSection, period, enrolled
 # Placing pupils ----------------------------------------------------------------------------
 
 
-@dataclass
-class Unplaced:
-    pupil: Pupil
-    suggestion: object  # placement.PlacementSuggestion | None (part 2 has none)
-
-
-def unplaced(section: PlanSection, items: list[grid.GridRow]) -> list[Unplaced]:
-    """The pupils still in the group without a subgroup in a subject area, with the subgroup
-    the overview suggests."""
-    if section.area.part != PlanPart.SUBJECTS:
-        return []
-    placed = {p.pupil_id for p in section.placements.all()}
-    return [
-        Unplaced(item.pupil, suggest_placement(section.area, item))
-        for item in items
-        if not item.has_left and item.pupil.pk not in placed
-    ]
-
-
 def _locked_section(section: PlanSection) -> PlanSection:
     current = (
         PlanSection.objects.select_for_update().select_related("plan", "area").get(pk=section.pk)
@@ -322,7 +300,7 @@ def accept_suggestions(*, section: PlanSection, by) -> int:
     items = grid.build(section.plan.overview)
     by_kind = {s.kind: s for s in section.subgroups.exclude(kind=SubgroupKind.INDIVIDUAL)}
     count = 0
-    for item in unplaced(section, items):
+    for item in plan_view.unplaced(section, items):
         subgroup = by_kind.get(item.suggestion.kind)
         if subgroup is None:
             continue
@@ -380,60 +358,7 @@ def _plan_of(obj) -> GroupPlan:
 
 
 def activation_problems(plan: GroupPlan) -> list[str]:
-    """What stands between a draft and an active plan: pupils without a subgroup in a subject
-    area, and subgroups with pupils but no SMARTI goal (goal, what is measured, criterion and
-    a date within the period)."""
-    problems = []
-    items = grid.build(plan.overview)
-    sections = plan.sections.select_related("area").prefetch_related(
-        "placements", "subgroups__placements__pupil"
-    )
-    for section in sections:
-        waiting = unplaced(section, items)
-        if waiting:
-            problems.append(
-                _("%(area)s: %(count)s pupils have no subgroup yet.")
-                % {"area": section.area.name, "count": len(waiting)}
-            )
-        for subgroup in section.subgroups.all():
-            if not subgroup.placements.all():
-                continue
-            missing = smarti_missing(subgroup, plan.period)
-            if missing:
-                problems.append(
-                    _("%(area)s, %(subgroup)s: %(missing)s.")
-                    % {
-                        "area": section.area.name,
-                        "subgroup": subgroup_title(subgroup),
-                        "missing": ", ".join(missing),
-                    }
-                )
-    return problems
-
-
-def subgroup_title(subgroup: Subgroup) -> str:
-    if subgroup.is_individual:
-        pupils = [p.pupil.full_name for p in subgroup.placements.all()]
-        if pupils:
-            return _("individual: %(pupil)s") % {"pupil": ", ".join(pupils)}
-    return subgroup.title
-
-
-def smarti_missing(subgroup: Subgroup, period: Period) -> list[str]:
-    """What the subgroup's goal lacks to be SMARTI: the goal itself, what is measured, the
-    criterion, and a date within the period."""
-    missing = []
-    if not (subgroup.goal_didactic.strip() or subgroup.goal_pedagogic.strip()):
-        missing.append(_("no goal"))
-    if not subgroup.goal_measure.strip():
-        missing.append(_("not stated what is measured"))
-    if not subgroup.goal_criterion.strip():
-        missing.append(_("no criterion"))
-    if subgroup.goal_date is None:
-        missing.append(_("no date"))
-    elif not period.start_date <= subgroup.goal_date <= period.end_date:
-        missing.append(_("the date is not in this period"))
-    return missing
+    return plan_view.start_problems(plan_view.build(plan))
 
 
 @transaction.atomic
@@ -452,17 +377,7 @@ def activate_plan(*, plan: GroupPlan, by) -> GroupPlan:
 
 
 def evaluation_problems(plan: GroupPlan) -> list[str]:
-    problems = []
-    for section in plan.sections.select_related("area").prefetch_related(
-        "subgroups__placements__pupil"
-    ):
-        for subgroup in section.subgroups.all():
-            if subgroup.placements.all() and not subgroup.outcome:
-                problems.append(
-                    _("%(area)s, %(subgroup)s: say whether the goal was reached.")
-                    % {"area": section.area.name, "subgroup": subgroup_title(subgroup)}
-                )
-    return problems
+    return plan_view.evaluation_problems(plan_view.build(plan))
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from groupplans import grid
 from groupplans.models import (
@@ -16,7 +17,52 @@ from groupplans.models import (
     Subgroup,
     Weekday,
 )
-from groupplans.plan_actions import Unplaced, smarti_missing, subgroup_title, unplaced
+from groupplans.placement import PlacementSuggestion, suggest_placement
+from schools.models import Period
+
+
+@dataclass
+class Unplaced:
+    pupil: object
+    suggestion: PlacementSuggestion
+
+
+def unplaced(section: PlanSection, items: list[grid.GridRow]) -> list[Unplaced]:
+    """The pupils still in the group without a subgroup in a subject area, with the subgroup
+    the overview suggests (part 2 forces no split: nobody is unplaced there)."""
+    if section.area.part != PlanPart.SUBJECTS:
+        return []
+    placed = {p.pupil_id for p in section.placements.all()}
+    return [
+        Unplaced(item.pupil, suggest_placement(section.area, item))
+        for item in items
+        if not item.has_left and item.pupil.pk not in placed
+    ]
+
+
+def subgroup_title(subgroup: Subgroup) -> str:
+    if subgroup.is_individual:
+        pupils = [p.pupil.full_name for p in subgroup.placements.all()]
+        if pupils:
+            return _("individual: %(pupil)s") % {"pupil": ", ".join(pupils)}
+    return subgroup.title
+
+
+def smarti_missing(subgroup: Subgroup, period: Period) -> list[str]:
+    """What the subgroup's goal lacks to be SMARTI: the goal itself, what is measured, the
+    criterion, and a date within the period."""
+    missing = []
+    if not (subgroup.goal_didactic.strip() or subgroup.goal_pedagogic.strip()):
+        missing.append(_("no goal"))
+    if not subgroup.goal_measure.strip():
+        missing.append(_("not stated what is measured"))
+    if not subgroup.goal_criterion.strip():
+        missing.append(_("no criterion"))
+    if subgroup.goal_date is None:
+        missing.append(_("no date"))
+    elif not period.start_date <= subgroup.goal_date <= period.end_date:
+        missing.append(_("the date is not in this period"))
+    return missing
 
 
 @dataclass
@@ -129,4 +175,38 @@ def week(data: PlanData) -> list[tuple[str, list[WeekEntry]]]:
             ),
         )
         for day, entries in days.items()
+    ]
+
+
+def start_problems(data: PlanData) -> list[str]:
+    """What stands between a draft and an active plan: pupils without a subgroup in a subject
+    area, and subgroups with pupils but no SMARTI goal."""
+    problems = []
+    for section in data.sections:
+        if section.unplaced:
+            problems.append(
+                _("%(area)s: %(count)s pupils have no subgroup yet.")
+                % {"area": section.area.name, "count": len(section.unplaced)}
+            )
+        for view in section.subgroups:
+            if view.placements and view.smarti_missing:
+                problems.append(
+                    _("%(area)s, %(subgroup)s: %(missing)s.")
+                    % {
+                        "area": section.area.name,
+                        "subgroup": view.title,
+                        "missing": ", ".join(view.smarti_missing),
+                    }
+                )
+    return problems
+
+
+def evaluation_problems(data: PlanData) -> list[str]:
+    """Subgroups with pupils whose outcome is not given yet."""
+    return [
+        _("%(area)s, %(subgroup)s: say whether the goal was reached.")
+        % {"area": section.area.name, "subgroup": view.title}
+        for section in data.sections
+        for view in section.subgroups
+        if view.placements and not view.subgroup.outcome
     ]

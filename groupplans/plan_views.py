@@ -169,9 +169,7 @@ def _render_plan(
         "can_evaluate": access.can_evaluate_plan(actor, plan),
         "can_start_next": access.can_start_next_cycle(actor, plan),
         "can_comment": access.can_comment_plan(actor, plan),
-        "problems": plan_actions.activation_problems(plan)
-        if plan.status == PlanStatus.DRAFT
-        else [],
+        "problems": plan_view.start_problems(data) if plan.status == PlanStatus.DRAFT else [],
         "comments": plan.comments.select_related("author"),
         "comment_form": CommentForm(),
         "add_form": SubgroupAddForm(),
@@ -417,7 +415,7 @@ def _render_evaluation(request, plan, *, bound=None, conflict=None, status=200):
             "data": data,
             "chosen": chosen,
             "editable": editable,
-            "problems": plan_actions.evaluation_problems(plan) if editable else [],
+            "problems": plan_view.evaluation_problems(data) if editable else [],
         },
         status=status,
     )

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from groupplans import actions, demo, library_actions, plan_actions
+from groupplans import actions, demo, library_actions, plan_actions, plan_view
 from groupplans.models import (
     OfferTemplate,
     PlanArea,
@@ -412,7 +412,7 @@ def test_applying_an_entry_copies_its_texts(world, plan, period):
     assert saved.goal_date == period.end_date
     assert saved.version == subgroup.version + 1
     assert saved.updated_by == world.users["teacher"]
-    assert plan_actions.smarti_missing(saved, period) == []
+    assert plan_view.smarti_missing(saved, period) == []
 
 
 def test_applying_an_entry_over_a_changed_subgroup_is_stale(world, plan):
