@@ -135,3 +135,37 @@ def remove_two_factor(*, user: User, by: User) -> None:
     if by.pk == user.pk:
         kind = SecurityEvent.Kind.TWO_FACTOR_REMOVED
     SecurityEvent.objects.create(user=user, kind=kind, by=by)
+
+
+class EmailTaken(Exception):
+    """Another account already logs in with this address."""
+
+
+@transaction.atomic
+def change_email(*, user: User, new_email: str, by: User) -> User:
+    """Change the address a person logs in with (after they gave their password again),
+    recorded as a security event with both addresses. Both addresses get a message (no pupil
+    data): the old one so that a change the person did not make is noticed."""
+    from accounts.tasks import notify_email_changed
+
+    current = User.objects.select_for_update().get(pk=user.pk)
+    new_email = User.objects.normalize_email(new_email).lower()
+    old_email = current.email
+    if new_email == old_email:
+        return current
+    if User.objects.filter(email__iexact=new_email).exclude(pk=current.pk).exists():
+        raise EmailTaken(new_email)
+    current.email = new_email
+    current.save(update_fields=["email"])
+    SecurityEvent.objects.create(
+        user=current,
+        kind=SecurityEvent.Kind.EMAIL_CHANGED,
+        by=by,
+        detail=f"{old_email} → {new_email}",
+    )
+    transaction.on_commit(
+        lambda: notify_email_changed.enqueue(
+            user_id=current.pk, old_email=old_email, new_email=new_email
+        )
+    )
+    return current

@@ -123,6 +123,23 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
+class EmailChangeForm(PasswordConfirmForm):
+    """A new login address, with the person's password asked again."""
+
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "password"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your e-mail address."))
+        return email
+
+
 class SchoolSecurityForm(forms.ModelForm):
     class Meta:
         model = School

@@ -185,7 +185,12 @@ class Membership(DatedRange, models.Model):
         return f"{self.user} - {self.get_role_display()} - {where}"
 
 
-SECURITY_EVENT_KINDS = ["two_factor_enrolled", "two_factor_removed", "two_factor_reset"]
+SECURITY_EVENT_KINDS = [
+    "two_factor_enrolled",
+    "two_factor_removed",
+    "two_factor_reset",
+    "email_changed",
+]
 
 
 class SecurityEvent(models.Model):
@@ -201,6 +206,7 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("second factor set up")
         TWO_FACTOR_REMOVED = "two_factor_removed", _("second factor removed by the person")
         TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by the administration")
+        EMAIL_CHANGED = "email_changed", _("e-mail address changed")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="security_events", verbose_name=_("user")
@@ -215,6 +221,8 @@ class SecurityEvent(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
+    # What changed, where the kind alone does not say it (the old and the new address).
+    detail = models.CharField(_("detail"), max_length=600, blank=True)
 
     class Meta:
         verbose_name = _("security event")

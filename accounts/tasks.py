@@ -33,3 +33,15 @@ def send_invitation(*, user_id: int, school_id: int) -> None:
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+@task
+def notify_email_changed(*, user_id: int, old_email: str, new_email: str) -> None:
+    """Tell both addresses that the login address changed; the old one is told where to turn
+    if the person did not do this. No pupil data."""
+    user = User.objects.get(pk=user_id)
+    context = {"user": user, "old_email": old_email, "new_email": new_email}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/email_changed_subject.txt", context).strip()
+        body = render_to_string("accounts/email/email_changed.txt", context)
+    send_mail(subject, body, None, [old_email, new_email])

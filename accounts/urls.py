@@ -64,6 +64,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("e-mailadres/", views.email_change, name="email_change"),
     path("school/", views.school_choose, name="school_choose"),
     path("medewerkers/", views.staff_list, name="staff_list"),
     path("medewerkers/toevoegen/", views.staff_add, name="staff_add"),

@@ -23,14 +23,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.actions import (
+    EmailTaken,
     MembershipExists,
     add_member,
+    change_email,
     confirm_two_factor,
     end_memberships,
     pending_totp_device,
     remove_two_factor,
 )
 from accounts.forms import (
+    EmailChangeForm,
     MemberForm,
     PasswordConfirmForm,
     SchoolChoiceForm,
@@ -94,6 +97,32 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, message % {"name": person.full_name})
             return redirect("accounts:staff_list")
     return render(request, "accounts/staff_add.html", {"form": form})
+
+
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own login address, after giving the password again."""
+    form = EmailChangeForm(
+        request.POST or None, user=request.user, submit_label=_("Change e-mail address")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_email(user=request.user, new_email=form.cleaned_data["email"], by=request.user)
+        except EmailTaken:
+            form.add_error("email", _("Another account already uses this e-mail address."))
+        else:
+            messages.success(
+                request,
+                _("Your e-mail address has been changed. From now on you log in with %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("home")
+    return render(
+        request,
+        "accounts/email_change.html",
+        {"form": form},
+        status=422 if form.is_bound else 200,
+    )
 
 
 @login_required

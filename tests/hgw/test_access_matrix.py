@@ -317,6 +317,7 @@ MATRIX: dict[str, Entry] = {
     "accounts:login": Entry(_all(302, anonymous=200)),
     "accounts:logout": Entry(_public(LOGIN), method="post"),
     "accounts:password_change": Entry(_all(200)),
+    "accounts:email_change": Entry(_all(200)),
     "accounts:password_change_done": Entry(_all(200)),
     "accounts:password_reset": Entry(_public(200)),
     "accounts:password_reset_done": Entry(_public(200)),

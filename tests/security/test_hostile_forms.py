@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.conftest import force_login, totp_device
+from tests.conftest import PASSWORD, force_login, totp_device
 from tests.hgw.test_access_matrix import MATRIX, _overview, _plan
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
@@ -213,6 +213,8 @@ GUARDIAN = {
 
 # Keyed by the URL name the form posts to.
 FORMS: dict[str, FormSpec] = {
+    # One's own login address, with the password given again.
+    "accounts:email_change": FormSpec("teacher", valid={"password": PASSWORD}),
     "set_language": FormSpec("care_coordinator", page="home"),
     "accounts:logout": FormSpec("care_coordinator", page="home"),
     "accounts:login": FormSpec("anonymous", valid={"username": "teacher@school.example"}),
