@@ -7,6 +7,7 @@ signal rules), and the signal with its reason. Every suggestion carries its reas
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from groupplans.grid import GridRow
@@ -18,6 +19,10 @@ from pupils.models import LevelScale
 class PlacementSuggestion:
     kind: str
     reason: str
+
+    @property
+    def label(self) -> str:
+        return capfirst(str(SubgroupKind(self.kind).label))
 
 
 def suggest_placement(area: PlanArea, item: GridRow) -> PlacementSuggestion:

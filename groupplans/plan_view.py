@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from groupplans import grid
 from groupplans.models import (
     ATTITUDE_FIELDS,
+    STANDARD_KINDS,
     GroupPlan,
     Placement,
     PlanPart,
@@ -85,6 +86,9 @@ class SectionView:
     section: PlanSection
     subgroups: list[SubgroupView]
     unplaced: list[Unplaced]
+    # For placed pupils whose results now suggest another of the three subgroups (re-clustering
+    # at the start of a new cycle): pupil id -> the suggestion.
+    elsewhere: dict = field(default_factory=dict)
 
     @property
     def area(self):
@@ -139,8 +143,31 @@ def build(plan: GroupPlan) -> PlanData:
             )
             for subgroup in section.subgroups.all()
         ]
-        views.append(SectionView(section, subgroups, unplaced(section, items)))
+        views.append(
+            SectionView(
+                section, subgroups, unplaced(section, items), _elsewhere(section, subgroups, items)
+            )
+        )
     return PlanData(plan=plan, items=items, sections=views, pupils=[i.pupil for i in items])
+
+
+def _elsewhere(section: PlanSection, subgroups: list[SubgroupView], items) -> dict:
+    if section.area.part != PlanPart.SUBJECTS:
+        return {}
+    rows = {item.pupil.pk: item for item in items if not item.has_left}
+    found = {}
+    for view in subgroups:
+        if view.subgroup.kind not in STANDARD_KINDS:
+            continue
+        for placement in view.placements:
+            item = rows.get(placement.pupil_id)
+            if item is None:
+                continue
+            suggestion = suggest_placement(section.area, item)
+            if suggestion.kind != view.subgroup.kind:
+                found[placement.pupil_id] = suggestion
+                placement.elsewhere = suggestion
+    return found
 
 
 @dataclass

@@ -19,7 +19,6 @@ from groupplans.models import (
     PlanSection,
     PlanStatus,
     Subgroup,
-    SubgroupKind,
 )
 from groupplans.plan_forms import (
     CommentForm,
@@ -173,7 +172,6 @@ def _render_plan(
         "comments": plan.comments.select_related("author"),
         "comment_form": CommentForm(),
         "add_form": SubgroupAddForm(),
-        "kinds": SubgroupKind,
         "export_links": [
             {"url": reverse(f"groupplans:plan_{kind}", args=[plan.pk]), "label": label}
             for kind, label in (("week", _("Week view")), ("print", _("Print")), ("pdf", "PDF"))

@@ -383,3 +383,22 @@ def test_home_shows_the_plan_of_this_period(world, plan, client_for):
     assert _detail(plan) in ib_home.content.decode()
     # The school administration sees neither overviews nor plans (learning data).
     assert _detail(plan) not in client_for("school_admin").get(reverse("home")).content.decode()
+
+
+def test_a_placed_pupil_whose_results_say_otherwise_shows_the_suggestion(
+    world, plan, client_for, maths, period
+):
+    from tests.groupplans.conftest import add_result
+
+    section = _maths(plan)
+    core = section.subgroups.get(kind=SubgroupKind.CORE)
+    plan_actions.place_pupil(
+        section=section, pupil_id=world.pupil.pk, subgroup=core, by=world.users["teacher"]
+    )
+    page = client_for("teacher").get(_detail(plan, section)).content.decode()
+    assert "voorstel:" not in page
+    add_result(world.pupil, maths, period.start_date, score=150, level="V")
+    page = client_for("teacher").get(_detail(plan, section)).content.decode()
+    assert "voorstel: Zorggroep" in page
+    # Only a suggestion: the pupil stays where the teacher put them.
+    assert Placement.objects.get(section=section, pupil=world.pupil).subgroup == core
