@@ -1,10 +1,12 @@
-"""Group overviews and the plan library for the demo school (run after `seed_demo`; see
-`seed_demo_overviews`).
+"""Group overviews, plans and the plan library for the demo school (run after `seed_demo`;
+see `seed_demo_overviews`).
 
 Last school year's second period for every group of De Regenboog, discussed, with factors
-and signals from the test results; this year's current period started from it (so every row
-shows what it continued from), and in Groep 5 (the demo teacher's) a few rows filled in
-further, one pupil signalled with needs, and suggestions left for the teacher to decide.
+and signals from the test results, and its group plan made from the library, carried out and
+evaluated (the outcomes become this year's specific needs); this year's current period
+started from it (so every row shows what it continued from), and in Groep 5 (the demo
+teacher's) a few rows filled in further, one pupil signalled with needs, and suggestions left
+for the teacher to decide.
 Random but seeded; writes one record at a time through the actions, so history records all.
 """
 
@@ -15,13 +17,16 @@ from django.db import transaction
 
 from accounts.models import Membership, Role
 from audit.history import acting_as
-from groupplans import actions
+from groupplans import actions, plan_actions
 from groupplans.grid import build
 from groupplans.models import (
     GroupOverview,
     OfferTemplate,
+    Outcome,
+    Placement,
     PlanArea,
     SignalDecision,
+    Subgroup,
     SubgroupKind,
 )
 from groupplans.plan_actions import ensure_default_areas
@@ -121,6 +126,7 @@ def seed(today: datetime.date) -> int:
                 # Last year's meetings are history: nobody needs an e-mail about them now.
                 actions.send_overview(overview=overview, questions="", by=ib, notify=False)
                 actions.mark_discussed(overview=overview, by=ib)
+                _evaluated_plan(overview, rng, _teacher(group) or ib)
                 made += 1
         for group in Group.objects.filter(school=school, school_year=current.school_year):
             teacher = _teacher(group) or ib
@@ -130,6 +136,55 @@ def seed(today: datetime.date) -> int:
                     _fill(overview, rng, teacher, share=0.3)
             made += 1
     return made
+
+
+OUTCOME_NOTES = {
+    Outcome.REACHED: ("Korte, dagelijkse herhaling aan de instructietafel.", ""),
+    Outcome.PARTLY: (
+        "Werken met een stappenplan op de tafel.",
+        "Drie weken uitval van de onderwijsassistent.",
+    ),
+    Outcome.NOT_REACHED: ("", "Te weinig tijd voor verlengde instructie naast de groep."),
+}
+
+
+def _evaluated_plan(overview: GroupOverview, rng: random.Random, teacher) -> None:
+    """Last year's plan of a group, made from its overview with the library, carried out and
+    evaluated, so this year's overview shows the outcomes as specific needs and each pupil's
+    dossier has a plan in its history."""
+    with acting_as(teacher):
+        plan = plan_actions.create_plan(overview=overview, by=teacher)
+        for section in plan.sections.all():
+            plan_actions.accept_suggestions(section=section, by=teacher)
+        for subgroup in Subgroup.objects.filter(section__plan=plan):
+            if not subgroup.goal_didactic:  # no library entry fitted (emergent areas)
+                subgroup.goal_didactic = "Doelen volgens de leerlijn van de methode."
+                subgroup.goal_measure = "methodetoets"
+                subgroup.goal_criterion = "80% goed"
+                subgroup.goal_date = plan.period.end_date
+                subgroup.save()
+        plan = plan_actions.activate_plan(plan=plan, by=teacher)
+        weights = [Outcome.REACHED] * 3 + [Outcome.PARTLY] * 2 + [Outcome.NOT_REACHED]
+        with_pupils = Subgroup.objects.filter(section__plan=plan, placements__isnull=False)
+        for subgroup in with_pupils.distinct().order_by("pk"):
+            outcome = rng.choice(weights)
+            helped, hindered = OUTCOME_NOTES[outcome]
+            plan_actions.save_versioned(
+                obj=subgroup,
+                values={"outcome": outcome, "helped": helped, "hindered": hindered},
+                seen_version=subgroup.version,
+                by=teacher,
+            )
+        for placement in rng.sample(
+            list(Placement.objects.filter(section__plan=plan)), k=min(3, plan.sections.count())
+        ):
+            plan_actions.save_versioned(
+                obj=placement,
+                values={"outcome": Outcome.PARTLY, "hindered": "Vaak afwezig in deze periode."},
+                seen_version=placement.version,
+                by=teacher,
+            )
+        plan_actions.evaluate_plan(plan=plan, by=teacher)
 
 
 # The demo school's library of goals and approaches: per subject area of grades 3-8 an entry
