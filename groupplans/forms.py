@@ -43,6 +43,9 @@ class RowForm(forms.ModelForm):
         super().__init__(*args, prefix=f"r{kwargs['instance'].pk}", **kwargs)
         self.step = step
         keep = set(STEPS[step][1]) | {"version"}
+        if step == 3 and not self.instance.signalled:
+            # The seven aspects are for signalled pupils; the plan's outcome is for every pupil.
+            keep = {"specific_needs", "version"}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]

@@ -173,7 +173,9 @@ def _cells(item: grid.GridRow, step: int) -> list[dict]:
             {
                 "name": name,
                 "label": OverviewRow._meta.get_field(name).verbose_name,
-                "field": item.form[name] if item.form is not None else None,
+                "field": (
+                    item.form[name] if item.form is not None and name in item.form.fields else None
+                ),
                 "value": getattr(item.row, name),
                 "entries": entries,
                 "more": more,

@@ -408,3 +408,28 @@ def test_the_list_filters_by_status(world, overview, period, client_for):
     assert list(client.get(url, {"status": "draft"}).context["page"].object_list) == [other]
     # An unknown status shows everything rather than failing.
     assert len(client.get(url, {"status": "<x>"}).context["page"].object_list) == 2
+
+
+def test_specific_needs_show_and_save_for_pupils_who_are_not_signalled(world, overview, client_for):
+    """The plan's evaluation lands in the specific-needs column of every pupil; the seven
+    aspects stay for signalled pupils, and saving the column leaves them as they were."""
+    row = _row(overview, world.pupil)
+    actions.save_row(
+        row=row,
+        values={"need_instruction": "verlengde instructie", "specific_needs": "Rekenen: behaald."},
+        seen_version=1,
+        by=None,
+    )
+    client = client_for("teacher")
+    step3 = client.get(_url(overview, 3)).content.decode()
+    assert f'name="r{row.pk}-specific_needs"' in step3
+    assert f'name="r{row.pk}-need_instruction"' not in step3
+    assert "Rekenen: behaald." in step3
+    response = client.post(
+        _save_url(row),
+        {"stap": "3", f"r{row.pk}-version": "2", f"r{row.pk}-specific_needs": "Rekenen: deels."},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.specific_needs == "Rekenen: deels."
+    assert row.need_instruction == "verlengde instructie"
