@@ -80,6 +80,7 @@ def _paper_context(overview: GroupOverview, rows: list[grid.GridRow]) -> dict:
         "school": overview.group.school,
         "rows": rows,
         "signalled": [g for g in rows if g.row.signalled],
+        "outcomes_of_others": [g for g in rows if not g.row.signalled and g.row.specific_needs],
         "step_titles": [str(title) for title, _fields in STEPS.values()],
         "source_labels": [capfirst(str(label)) for _name, label, _kind in SOURCE_FIELDS],
         "factor_labels": [_field_label("stimulating"), _field_label("hindering")],

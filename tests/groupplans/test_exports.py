@@ -359,3 +359,21 @@ def test_the_print_page_shows_what_the_pdf_shows(world, filled, client_for):
     assert "css/overview-print" in html
     assert 'class="navbar' not in html
     assert "<script" not in html and "style=" not in html  # CSP: no inline style or script
+
+
+def test_paper_shows_the_plan_outcome_of_pupils_who_are_not_signalled(world, overview, client_for):
+    from groupplans.models import OverviewRow
+
+    row = OverviewRow.objects.get(overview=overview, pupil=world.pupil)
+    actions.save_row(
+        row=row,
+        values={"specific_needs": "Rekenen, middengroep: behaald."},
+        seen_version=1,
+        by=None,
+    )
+    page = client_for("teacher").get(
+        reverse("groupplans:overview_print", kwargs={"pk": overview.pk})
+    )
+    content = page.content.decode()
+    assert "Uitkomsten van het vorige groepsplan" in content
+    assert "Rekenen, middengroep: behaald." in content
