@@ -33,10 +33,9 @@ def feed_link(request: HttpRequest) -> HttpResponse:
         token = actions.renew_calendar_feed(user=request.user)
         url = request.build_absolute_uri(reverse("meetings:feed", args=[token]))
         messages.success(request, _("Your new calendar link has been made."))
-        # Shown once, on this response only (never stored, never in a redirect's URL).
-        response = render(request, "meetings/feed_link.html", {"feed_url": url, "has_feed": True})
-        response["Cache-Control"] = "no-store"
-        return response
+        # Shown once, on this response only (never stored, never in a redirect's URL); the
+        # school middleware marks it uncacheable like every signed-in page.
+        return render(request, "meetings/feed_link.html", {"feed_url": url, "has_feed": True})
     has_feed = CalendarFeed.objects.filter(user=request.user).exists()
     return render(request, "meetings/feed_link.html", {"has_feed": has_feed})
 

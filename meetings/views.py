@@ -264,7 +264,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         groups=Group.objects.for_school(actor.school).in_year(year).ordered(),
         periods=_periods(actor).filter(school_year=year),
         action=reverse("meetings:meeting_create"),
-        initial={"kind": MeetingKind.PUPIL},
+        initial={"kind": MeetingKind.PUPIL, "date": actor.today},
     )
     if request.method == "POST":
         if form.is_valid():

@@ -247,6 +247,12 @@ def meeting(world):
     return {"pk": _meeting(world).pk}
 
 
+def feed_token(world):
+    from meetings.actions import renew_calendar_feed
+
+    return {"token": renew_calendar_feed(user=world.users["teacher"])}
+
+
 # Meetings: the IB and the director see every meeting of the school; a teacher the group
 # meetings of their groups (and the meetings they attend). The IB plans (each at their own
 # school). The year plan is there for everyone who may see meetings at all.
@@ -449,8 +455,9 @@ MATRIX: dict[str, Entry] = {
     # The confirmation page (the meeting stays).
     "meetings:meeting_cancel": Entry(_only({"care_coordinator": 200}), kwargs=meeting),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
-    # The calendar feed needs no login; a token that is no one's answers 404 to everyone.
-    "meetings:feed": Entry(_public(404), kwargs=lambda w: {"token": "no-such-token"}),
+    # The calendar feed needs no login: the token is the key (the teacher's link here; a token
+    # that is no one's answers 404, see tests/meetings/test_feed.py).
+    "meetings:feed": Entry(_public(200), kwargs=feed_token),
 }
 
 
