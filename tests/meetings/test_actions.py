@@ -2,6 +2,7 @@
 meetings; moving and cancelling; the care route's way onto a care-team agenda."""
 
 import datetime
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -143,7 +144,7 @@ def test_care_team_dates_spread_evenly_on_the_weekday(world):
     assert len(dates) == 6
     assert all(day.weekday() == 1 for day in dates)
     assert all(year.start_date <= day <= year.end_date for day in dates)
-    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(dates)]
     assert max(gaps) - min(gaps) <= 7
 
 
