@@ -404,15 +404,21 @@ def can_configure_plans(actor: Actor) -> bool:
 _ALL_MEETINGS_ROLES = frozenset({Role.CARE_COORDINATOR, Role.DIRECTOR})
 
 
+# Who may be asked to a meeting besides them: teachers, and the care team's members.
+_ATTENDING_ROLES = frozenset({Role.TEACHER, Role.CARE_TEAM_MEMBER})
+
+
 def meetings_visible(actor: Actor) -> QuerySet[Meeting]:
-    """The IB and the director: every meeting of the school. Everyone else at the school:
-    the meetings they attend, and for a teacher also the group meetings of the groups they
-    teach now."""
-    if actor.school is None or not actor.roles:
+    """The IB and the director: every meeting of the school. A teacher or a care-team member:
+    the meetings they attend, and a teacher also the group meetings of the groups they teach
+    now. Nobody else (the administration, the privacy officer) sees meetings."""
+    if actor.school is None:
         return Meeting.objects.none()
     meetings = Meeting.objects.for_school(actor.school)
     if actor.has(*_ALL_MEETINGS_ROLES):
         return meetings
+    if not actor.has(*_ATTENDING_ROLES):
+        return Meeting.objects.none()
     attended = Q(attendees__user=actor.user)
     if actor.has(Role.TEACHER):
         attended |= Q(group__in=Group.objects.taught_by(actor.user, on=actor.today))
@@ -421,12 +427,13 @@ def meetings_visible(actor: Actor) -> QuerySet[Meeting]:
 
 
 def can_view_meetings(actor: Actor) -> bool:
-    """The year plan in the menu: whoever may see meetings at the school, or attends one."""
-    if actor.school is None or not actor.roles:
+    """The year plan in the menu: the IB, the director and teachers; a care-team member once
+    they attend a meeting (no query at all for the roles that never see meetings)."""
+    if actor.school is None:
         return False
     if actor.has(*_ALL_MEETINGS_ROLES, Role.TEACHER):
         return True
-    return meetings_visible(actor).exists()
+    return actor.has(Role.CARE_TEAM_MEMBER) and meetings_visible(actor).exists()
 
 
 def get_meeting_or_404(request: HttpRequest, pk: int) -> Meeting:

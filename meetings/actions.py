@@ -55,12 +55,14 @@ def default_group_meeting_dates(period: Period, groups: list[Group]) -> dict[int
 
 def care_team_dates(school_year: SchoolYear, count: int, weekday: int) -> list[datetime.date]:
     """`count` dates on `weekday` (0 Monday), spread evenly over the school year: the first
-    such weekday from the start of each of `count` equal parts. Dates past the year's end
-    are left out, and no date twice."""
+    such weekday from the middle of each of `count` equal parts (so not in the first days of
+    August, when the school is still on holiday). Dates past the year's end are left out, and
+    no date twice."""
     span = (school_year.end_date - school_year.start_date).days + 1
     dates: list[datetime.date] = []
     for index in range(count):
-        start = school_year.start_date + datetime.timedelta(days=index * span // count)
+        middle = (2 * index + 1) * span // (2 * count)
+        start = school_year.start_date + datetime.timedelta(days=middle)
         day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
         if day <= school_year.end_date and day not in dates:
             dates.append(day)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from hgw import access
@@ -190,7 +191,13 @@ def group_meetings_plan(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, problem)
             else:
                 messages.success(
-                    request, _("%(count)d group meetings have been planned.") % {"count": len(made)}
+                    request,
+                    ngettext(
+                        "%(count)d group meeting has been planned.",
+                        "%(count)d group meetings have been planned.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
                 )
                 first = min((m.date for m in made), default=actor.today)
                 return redirect(reverse("meetings:meeting_calendar") + f"?maand={first:%Y-%m}")
@@ -246,7 +253,12 @@ def care_team_plan(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(count)d care-team meetings have been planned.") % {"count": len(made)},
+                    ngettext(
+                        "%(count)d care-team meeting has been planned.",
+                        "%(count)d care-team meetings have been planned.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
                 )
                 return redirect(reverse("meetings:meeting_list") + "?soort=care_team")
         return render(request, "meetings/care_team_plan.html", {"form": form}, status=422)

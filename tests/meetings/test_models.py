@@ -97,5 +97,5 @@ def test_an_item_keeps_its_pupil(world, ib, care_team_meeting):
 
 
 def test_the_calendar_title_names_kind_and_group_only(group_meeting, care_team_meeting):
-    assert group_meeting.title == "Group meeting Groep 5"
-    assert care_team_meeting.title == "Care-team meeting"
+    assert group_meeting.title == "Groepsbespreking Groep 5"
+    assert care_team_meeting.title == "Zorgteamoverleg"

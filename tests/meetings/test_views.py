@@ -25,7 +25,7 @@ def test_the_ib_and_the_director_see_every_meeting(
 ):
     for persona in ("care_coordinator", "director"):
         response = client_for(persona).get(reverse("meetings:meeting_list"))
-        assert sorted(_titles(response)) == ["Care-team meeting", "Group meeting Groep 5"]
+        assert sorted(_titles(response)) == ["Groepsbespreking Groep 5", "Zorgteamoverleg"]
 
 
 def test_a_teacher_sees_their_groups_meetings_and_those_they_attend(
@@ -40,15 +40,15 @@ def test_a_teacher_sees_their_groups_meetings_and_those_they_attend(
         by=ib,
     )
     assert _titles(client_for("teacher").get(reverse("meetings:meeting_list"))) == [
-        "Group meeting Groep 5"
+        "Groepsbespreking Groep 5"
     ]
     assert _titles(client_for("other_teacher").get(reverse("meetings:meeting_list"))) == [
         other.title
     ]
     care_team_meeting.attendees.create(user=world.users["other_teacher"])
     assert sorted(_titles(client_for("other_teacher").get(reverse("meetings:meeting_list")))) == [
-        "Care-team meeting",
-        "Group meeting Groep 6",
+        "Groepsbespreking Groep 6",
+        "Zorgteamoverleg",
     ]
 
 
@@ -62,9 +62,9 @@ def test_the_other_schools_ib_sees_none_of_ours(world, group_meeting, client_for
 def test_the_list_filters_by_kind_and_month(world, group_meeting, care_team_meeting, client_for):
     client = client_for("care_coordinator")
     url = reverse("meetings:meeting_list")
-    assert _titles(client.get(url, {"soort": "care_team"})) == ["Care-team meeting"]
+    assert _titles(client.get(url, {"soort": "care_team"})) == ["Zorgteamoverleg"]
     month = f"{group_meeting.date:%Y-%m}"
-    assert _titles(client.get(url, {"maand": month})) == ["Group meeting Groep 5"]
+    assert _titles(client.get(url, {"maand": month})) == ["Groepsbespreking Groep 5"]
     # Nonsense is ignored, not an error.
     assert client.get(url, {"soort": "<b>", "maand": "x-y"}).status_code == 200
 
@@ -123,7 +123,7 @@ def test_the_month_shows_its_meetings_by_day_monday_first(world, group_meeting, 
     days = {day["date"]: day["meetings"] for week in weeks for day in week}
     assert days[group_meeting.date] == [group_meeting]
     body = response.content.decode()
-    assert "14:30" in body and "Group meeting Groep 5" in body
+    assert "14:30" in body and "Groepsbespreking Groep 5" in body
     previous = (group_meeting.date.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     assert f"?maand={previous}" in body
 
@@ -346,7 +346,7 @@ def test_cancelling_with_pupils_on_the_agenda_is_refused(world, care_team_meetin
         reverse("meetings:meeting_cancel", args=[care_team_meeting.pk]), follow=True
     )
     assert Meeting.objects.filter(pk=care_team_meeting.pk).exists()
-    assert "cannot be cancelled" in response.content.decode()
+    assert "niet annuleren" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["teacher", "director"])
