@@ -72,7 +72,7 @@ def seed(today: datetime.date) -> int:
         )
         _care_team_members(school, care_team)
         made += len(care_team)
-        for weeks, time in ((3, datetime.time(8, 15)), (9, datetime.time(15, 0))):
+        for weeks, time in ((2, datetime.time(8, 15)), (7, datetime.time(15, 0))):
             day = _weekday_on_or_after(today + datetime.timedelta(weeks=weeks), 3)
             if day > year.end_date:
                 day = _weekday_on_or_after(year.start_date + datetime.timedelta(weeks=weeks), 3)

@@ -114,12 +114,14 @@ class MeetingForm(forms.Form):
         label=_("Group"),
         queryset=Group.objects.none(),
         required=False,
+        empty_label=_("Choose a group"),
         help_text=_("For a group meeting."),
     )
     period = forms.ModelChoiceField(
         label=_("Period"),
         queryset=Period.objects.none(),
         required=False,
+        empty_label=_("Choose a period"),
         help_text=_("For a group meeting."),
     )
 
