@@ -387,3 +387,38 @@ def test_the_ibs_home_shows_the_next_three_meetings(world, ib, client_for):
 def test_the_year_plan_is_in_the_menu_for_those_who_see_meetings(world, client_for, persona, shown):
     body = client_for(persona).get(reverse("home")).content.decode()
     assert (reverse("meetings:meeting_calendar") in body) is shown
+
+
+def test_the_meeting_page_runs_the_same_queries_for_1_or_5_pupils(
+    world, care_team_meeting, ib, client_for
+):
+    from tests import factories
+
+    actions.add_care_team_item(meeting=care_team_meeting, pupil=world.pupil, documents=[], by=ib)
+    client = client_for("care_coordinator")
+    url = reverse("meetings:meeting_detail", args=[care_team_meeting.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(4):
+        pupil = factories.PupilFactory(school=world.school, given_name=f"Kind{n}")
+        factories.EnrolmentFactory(pupil=pupil, group=world.group)
+        actions.add_care_team_item(meeting=care_team_meeting, pupil=pupil, documents=[], by=ib)
+        care_team_meeting.attendees.create(name=f"Gast {n}", discipline="SMW")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["items"]) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_audit_trail_shows_agenda_changes(world, care_team_meeting, ib, client_for):
+    item = actions.add_care_team_item(
+        meeting=care_team_meeting, pupil=world.pupil, documents=[], by=ib
+    )
+    actions.remove_care_team_item(item=item, by=ib)
+    response = client_for("care_coordinator").get(
+        reverse("trail:revision_list"), {"pupil": world.pupil.pk}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count(care_team_meeting.title) >= 2
