@@ -49,13 +49,11 @@ class GroupMeetingsForm(forms.Form):
     """One date per group still without a group meeting in the period; an empty date leaves
     the group out."""
 
-    period = forms.ModelChoiceField(queryset=Period.objects.none(), widget=forms.HiddenInput)
     start_time = _time_field(label=_("Start time"))
 
-    def __init__(self, *args, period: Period, periods, groups: list[Group], defaults, action, **kw):
+    def __init__(self, *args, period: Period, groups: list[Group], defaults, action, **kw):
         super().__init__(*args, **kw)
-        self.fields["period"].queryset = periods
-        self.initial["period"] = period.pk
+        self.period = period
         self.groups = groups
         for group in groups:
             self.fields[f"group_{group.pk}"] = _date_field(
@@ -65,12 +63,9 @@ class GroupMeetingsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        period = data.get("period")
-        if period is None:
-            return data
+        year = self.period.school_year
         for group in self.groups:
             day = data.get(f"group_{group.pk}")
-            year = period.school_year
             if day and not year.start_date <= day <= year.end_date:
                 self.add_error(
                     f"group_{group.pk}",

@@ -168,7 +168,6 @@ def group_meetings_plan(request: HttpRequest) -> HttpResponse:
             form = GroupMeetingsForm(
                 request.POST or None,
                 period=period,
-                periods=periods,
                 groups=groups,
                 defaults=actions.default_group_meeting_dates(period, groups),
                 action=reverse("meetings:group_meetings_plan") + f"?periode={period.pk}",
@@ -182,7 +181,7 @@ def group_meetings_plan(request: HttpRequest) -> HttpResponse:
             try:
                 made = actions.plan_group_meetings(
                     school=actor.school,
-                    period=form.cleaned_data["period"],
+                    period=period,  # the one whose groups the form offered
                     date_for=form.dates(),
                     start_time=form.cleaned_data["start_time"],
                     by=request.user,
@@ -211,7 +210,7 @@ def group_meetings_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _chosen_period(request, actor, periods) -> Period | None:
-    value = request.GET.get("periode") or request.POST.get("period")
+    value = request.GET.get("periode")
     if value:
         try:
             return periods.get(pk=int(value))
