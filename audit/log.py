@@ -22,6 +22,12 @@ def note_pupils(request: HttpRequest, pupils: Iterable) -> None:
         noted.add(pupil if isinstance(pupil, int) else pupil.pk)
 
 
+def keep_path_out_of_log(request: HttpRequest) -> None:
+    """This request's path is a secret (a calendar link's token): should an entry ever be
+    written for it, it names the page only."""
+    request._audit_path_secret = True
+
+
 def noted_pupil_ids(request: HttpRequest) -> set[int]:
     return request.__dict__.get("_audit_pupil_ids", set())
 
@@ -44,7 +50,7 @@ def write_entry(request: HttpRequest, pupil_ids: set[int]) -> AccessLogEntry:
             user=request.user if request.user.is_authenticated else None,
             school_id=school.pk if school else None,
             what=(match.view_name if match else "")[:150],
-            path=request.path[:500],
+            path="" if request.__dict__.get("_audit_path_secret") else request.path[:500],
             ip_address=_client_address(request),
         )
         AccessLogPupil.objects.bulk_create(

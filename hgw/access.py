@@ -18,13 +18,14 @@ import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.log import note_pupils
 from groupplans.models import GroupOverview, GroupPlan, OverviewStatus, PlanStatus
+from meetings.models import Meeting, MeetingItem, MeetingStatus
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -395,3 +396,86 @@ def can_comment_plan(actor: Actor, plan: GroupPlan) -> bool:
 def can_configure_plans(actor: Actor) -> bool:
     """The school's plan areas and its library of goals and approaches: the IB."""
     return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+# Meetings ----------------------------------------------------------------------------------
+
+# Who sees every meeting of the school: the IB plans and leads them, the director reads.
+_ALL_MEETINGS_ROLES = frozenset({Role.CARE_COORDINATOR, Role.DIRECTOR})
+
+
+# Who may be asked to a meeting besides them: teachers, and the care team's members.
+_ATTENDING_ROLES = frozenset({Role.TEACHER, Role.CARE_TEAM_MEMBER})
+
+
+def meetings_visible(actor: Actor) -> QuerySet[Meeting]:
+    """The IB and the director: every meeting of the school. A teacher or a care-team member:
+    the meetings they attend, and a teacher also the group meetings of the groups they teach
+    now. Nobody else (the administration, the privacy officer) sees meetings."""
+    if actor.school is None:
+        return Meeting.objects.none()
+    meetings = Meeting.objects.for_school(actor.school)
+    if actor.has(*_ALL_MEETINGS_ROLES):
+        return meetings
+    if not actor.has(*_ATTENDING_ROLES):
+        return Meeting.objects.none()
+    attended = Q(attendees__user=actor.user)
+    if actor.has(Role.TEACHER):
+        attended |= Q(group__in=Group.objects.taught_by(actor.user, on=actor.today))
+    # A subquery rather than a join: a meeting is listed once, however it is reached.
+    return meetings.filter(pk__in=Meeting.objects.filter(attended).values("pk"))
+
+
+def can_view_meetings(actor: Actor) -> bool:
+    """The year plan in the menu: the IB, the director and teachers; a care-team member once
+    they attend a meeting (no query at all for the roles that never see meetings)."""
+    if actor.school is None:
+        return False
+    if actor.has(*_ALL_MEETINGS_ROLES, Role.TEACHER):
+        return True
+    return actor.has(Role.CARE_TEAM_MEMBER) and meetings_visible(actor).exists()
+
+
+def get_meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+    try:
+        return (
+            meetings_visible(actor_for(request))
+            .select_related("school", "group", "period__school_year", "created_by")
+            .get(pk=pk)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def can_plan_meetings(actor: Actor) -> bool:
+    """The year plan is the IB's: they plan, move and cancel meetings."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+def can_reschedule_meeting(actor: Actor, meeting: Meeting) -> bool:
+    return (
+        meeting.status == MeetingStatus.PLANNED
+        and meeting.school_id == getattr(actor.school, "pk", None)
+        and can_plan_meetings(actor)
+    )
+
+
+def item_pupils_visible(actor: Actor, items: list[MeetingItem]) -> set[int]:
+    """The ids of the pupils on `items` whose names the actor may see (learning data: the
+    IB and the director all, a teacher their own pupils). One query for any number."""
+    pupil_ids = {item.pupil_id for item in items}
+    if not pupil_ids:
+        return set()
+    visible = pupils_visible(actor, Category.LEARNING).filter(pk__in=pupil_ids)
+    return set(visible.values_list("pk", flat=True))
+
+
+def meetings_in_feed(user) -> QuerySet[Meeting]:
+    """The meetings on a person's calendar link: what they may see in the year plan at each
+    school where they have a role today (the link has no session, so no chosen school)."""
+    found = Meeting.objects.none()
+    memberships = Membership.objects.active().filter(user=user, school__isnull=False)
+    for school in School.objects.filter(pk__in=memberships.values("school_id")).order_by("pk"):
+        actor = Actor(user=user, school=school, roles=roles_at(user, school))
+        found = found | meetings_visible(actor)
+    return found

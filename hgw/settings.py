@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "audit",
     "pupils",
     "groupplans",
+    "meetings",
     "hgw",
 ]
 

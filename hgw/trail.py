@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
 from groupplans.models import OverviewRow, Placement
+from meetings.models import MeetingItem
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 from schools.models import School
 
@@ -60,6 +61,9 @@ REVISION_SOURCES = [
             "updated_by",
         ),
         learning=True,
+    ),
+    RevisionSource(
+        "meeting_item", MeetingItem, "pupil_id", ("meeting__group", "created_by"), learning=True
     ),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
@@ -190,6 +194,7 @@ PAGE_NAMES = {
     "groupplans:plan_pdf": gettext_lazy("group plan, PDF"),
     "groupplans:plan_week": gettext_lazy("group plan, week view"),
     "groupplans:subgroup_from_library": gettext_lazy("group plan, using a library entry"),
+    "meetings:meeting_detail": gettext_lazy("meeting"),
 }
 
 
@@ -367,6 +372,9 @@ def _describe(kind: str, record) -> str:
             "plan": record.section.plan,
             "area": record.section.area,
         }
+    if kind == "meeting_item":
+        meeting = getattr(record, "meeting", None)
+        return str(meeting) if meeting is not None else _("(deleted since)")
     return ""
 
 

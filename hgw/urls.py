@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("pupils.urls")),
     path("", include("groupplans.urls")),
+    path("", include("meetings.urls")),
     path("", include("hgw.trail_urls")),
 ]

@@ -40,6 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 access.overviews_visible(actor).filter(status=OverviewStatus.SENT).count()
             )
         context["school_groups"] = school_groups
+    if actor.has(Role.CARE_COORDINATOR):
+        context["next_meetings"] = list(
+            access.meetings_visible(actor)
+            .upcoming(actor.today)
+            .select_related("group")
+            .ordered()[:3]
+        )
     if actor.has(Role.DIRECTOR):
         context["summary"] = _school_summary(actor, year)
     return render(request, "hgw/home.html", context)

@@ -46,6 +46,8 @@ def test_every_audit_and_history_table_is_protected(db):
         "groupplans_historicalsubgroup",
         "groupplans_historicalplacement",
         "groupplans_historicalplancomment",
+        "meetings_historicalmeeting",
+        "meetings_historicalmeetingitem",
         "accounts_historicalmembership",
         "accounts_securityevent",
         "schools_historicalschool",

@@ -220,6 +220,47 @@ OVERVIEW_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
 OVERVIEW_LIST = OVERVIEW_READERS | {"other_teacher": 200, "other_school_ib": 200}
 
 
+def _meeting(world):
+    """The group meeting of group A (taught by "teacher") in the first period, planned by the
+    IB (made once per test)."""
+    import datetime
+
+    from meetings import actions
+    from meetings.models import Meeting
+    from schools.actions import ensure_default_periods
+
+    meeting = Meeting.objects.filter(group=world.group).first()
+    if meeting is None:
+        period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
+        meeting = actions.plan_meeting(
+            school=world.school,
+            kind="group",
+            group=world.group,
+            period=period,
+            date=period.end_date - datetime.timedelta(days=7),
+            by=world.users["care_coordinator"],
+        )
+    return meeting
+
+
+def meeting(world):
+    return {"pk": _meeting(world).pk}
+
+
+def feed_token(world):
+    from meetings.actions import renew_calendar_feed
+
+    return {"token": renew_calendar_feed(user=world.users["teacher"])}
+
+
+# Meetings: the IB and the director see every meeting of the school; a teacher the group
+# meetings of their groups (and the meetings they attend). The IB plans (each at their own
+# school). The year plan is there for everyone who may see meetings at all.
+MEETING_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
+YEAR_PLAN = MEETING_READERS | {"other_teacher": 200, "other_school_ib": 200}
+MEETING_PLANNERS = {"care_coordinator": 200, "other_school_ib": 200}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -403,6 +444,20 @@ MATRIX: dict[str, Entry] = {
     "groupplans:subgroup_from_library": Entry(
         _only({"teacher": 302}), kwargs=plan_subgroup, method="post"
     ),
+    # The year plan.
+    "meetings:meeting_list": Entry(_only(YEAR_PLAN)),
+    "meetings:meeting_calendar": Entry(_only(YEAR_PLAN)),
+    "meetings:group_meetings_plan": Entry(_only(MEETING_PLANNERS)),
+    "meetings:care_team_plan": Entry(_only(MEETING_PLANNERS)),
+    "meetings:meeting_create": Entry(_only(MEETING_PLANNERS)),
+    "meetings:meeting_detail": Entry(_only(MEETING_READERS), kwargs=meeting),
+    "meetings:meeting_edit": Entry(_only({"care_coordinator": 200}), kwargs=meeting),
+    # The confirmation page (the meeting stays).
+    "meetings:meeting_cancel": Entry(_only({"care_coordinator": 200}), kwargs=meeting),
+    "meetings:feed_link": Entry(_only(YEAR_PLAN)),
+    # The calendar feed needs no login: the token is the key (the teacher's link here; a token
+    # that is no one's answers 404, see tests/meetings/test_feed.py).
+    "meetings:feed": Entry(_public(200), kwargs=feed_token),
 }
 
 

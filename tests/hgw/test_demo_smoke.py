@@ -23,6 +23,13 @@ call_command("seed_demo", verbosity=0)
 call_command("seed_demo", verbosity=0)  # idempotent
 call_command("seed_demo_overviews", verbosity=0)
 call_command("seed_demo_overviews", verbosity=0)  # idempotent
+call_command("seed_demo_meetings", verbosity=0)
+call_command("seed_demo_meetings", verbosity=0)  # idempotent
+from meetings.models import Meeting
+kinds = sorted(Meeting.objects.values_list("kind", flat=True))
+assert kinds.count("care_team") == 6 and kinds.count("pupil") == 2, kinds
+groups = Meeting.objects.exclude(group=None).values("group").distinct().count()
+assert kinds.count("group") == 2 * groups, kinds
 from groupplans.models import OfferTemplate
 assert OfferTemplate.objects.count() == 15, OfferTemplate.objects.count()
 
@@ -49,6 +56,8 @@ assert overviews.status_code == 200 and "Groep 5" in overviews.content.decode()
 mine = [o for o in overviews.context["page"] if o.group.name == "Groep 5"][0]
 grid = client.get(f"/groepsoverzichten/{mine.pk}/?stap=2")
 assert grid.status_code == 200 and len(grid.context["rows"]) >= 20
+plan = client.get("/jaarplanning/")
+assert plan.status_code == 200 and "Groep 5" in plan.content.decode()
 print("demo ok")
 """
 

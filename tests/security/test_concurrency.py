@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import force_login
-from tests.hgw.test_access_matrix import log_entry
+from tests.hgw.test_access_matrix import _meeting, log_entry
 
 
 @dataclass
@@ -91,6 +91,16 @@ EDITABLE: dict[str, Editable] = {
         changed="min_growth",
         value=_maths_growth,
         typed=("1,5", "2,5", "3,5"),
+    ),
+    # Moving a planned meeting: the IB, in two tabs (or two IBs of one school).
+    "meeting": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("meetings:meeting_edit", args=[_meeting(w).pk]),
+        fields=lambda w: {"date": _meeting(w).date.isoformat(), "start_time": "14:00"},
+        changed="location",
+        value=lambda w: _meeting(w).location,
+        typed=("Teamkamer", "Lokaal 12", "Aula"),
     ),
 }
 

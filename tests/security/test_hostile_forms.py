@@ -203,6 +203,13 @@ def _csv_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("toetsen.csv", content.encode(), content_type="text/csv")
 
 
+def _with_periods(world) -> None:
+    """The school's periods of this year (the group meetings form plans one of them)."""
+    from schools.actions import ensure_default_periods
+
+    ensure_default_periods(school=world.school, school_year=world.group.school_year)
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -318,6 +325,14 @@ FORMS: dict[str, FormSpec] = {
     "groupplans:library_delete": FormSpec("care_coordinator"),
     # A library entry copied into a subgroup, from a picker on the plan page: posted straight.
     "groupplans:subgroup_from_library": FormSpec("teacher", fields=("template", "version")),
+    # The year plan (the IB). The care team's and a single meeting's place is free text, so
+    # those save; moving is saved once, after that the fingerprint is stale (both versions).
+    "meetings:group_meetings_plan": FormSpec("care_coordinator", kwargs=_with_periods),
+    "meetings:care_team_plan": FormSpec("care_coordinator", saves=True),
+    "meetings:meeting_create": FormSpec("care_coordinator", saves=True),
+    "meetings:meeting_edit": FormSpec("care_coordinator", saves=True),
+    "meetings:meeting_cancel": FormSpec("care_coordinator"),
+    "meetings:feed_link": FormSpec("teacher"),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
@@ -341,7 +356,18 @@ FORMS: dict[str, FormSpec] = {
 
 # Tables whose rows are school and pupil data (history tables included). The access log is
 # left out on purpose: every page that shows pupil data adds to it, also a form shown again.
-DATA_APPS = ("auth", "schools", "accounts", "pupils", "groupplans", "django_tasks_db")
+DATA_APPS = (
+    "auth",
+    "schools",
+    "accounts",
+    "pupils",
+    "groupplans",
+    "meetings",
+    "django_tasks_db",
+)
+# A person's calendar link is renewed by every post of its form, and shown on the answer
+# itself (once, like a password): it is a credential, not school data.
+NOT_DATA = {"meetings_calendarfeed"}
 
 
 def row_counts() -> dict[str, int]:
@@ -352,6 +378,7 @@ def row_counts() -> dict[str, int]:
             for m in apps.get_models()
             if m._meta.app_label in DATA_APPS and m._meta.managed and not m._meta.proxy
         }
+        - NOT_DATA
     )
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
@@ -510,6 +537,8 @@ QUERY_PARAMETERS = (
     "soort",
     "notitie",
     "area",
+    "maand",
+    "periode",
 )
 
 

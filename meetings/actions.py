@@ -1,0 +1,324 @@
+"""Writes of the year plan: planning, rescheduling and cancelling meetings, and the care
+route's way onto a care-team agenda (`add_care_team_item`, `remove_care_team_item`)."""
+
+import datetime
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    DEFAULT_DURATION,
+    Attendee,
+    CalendarFeed,
+    Meeting,
+    MeetingItem,
+    MeetingKind,
+    MeetingStatus,
+    hash_token,
+)
+from pupils.models import Group, Pupil
+from schools.models import Period, School, SchoolYear
+
+
+class StaleMeeting(Exception):
+    """Someone else changed the meeting after the person opened it."""
+
+    def __init__(self, current: Meeting):
+        super().__init__("stale meeting")
+        self.current = current
+
+
+# Dates -------------------------------------------------------------------------------------
+
+
+def weekdays_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    days = (last - first).days + 1
+    found = (first + datetime.timedelta(days=n) for n in range(max(days, 0)))
+    return [day for day in found if day.weekday() < 5]
+
+
+def default_group_meeting_dates(period: Period, groups: list[Group]) -> dict[int, datetime.date]:
+    """A date per group (by id), spread over the weekdays of the period's last three weeks."""
+    first = max(period.start_date, period.end_date - datetime.timedelta(days=20))
+    days = weekdays_between(first, period.end_date) or [period.end_date]
+    if not groups:
+        return {}
+    return {
+        group.pk: days[min(len(days) - 1, index * len(days) // len(groups))]
+        for index, group in enumerate(groups)
+    }
+
+
+def care_team_dates(school_year: SchoolYear, count: int, weekday: int) -> list[datetime.date]:
+    """`count` dates on `weekday` (0 Monday), spread evenly over the school year: the first
+    such weekday from the middle of each of `count` equal parts (so not in the first days of
+    August, when the school is still on holiday). Dates past the year's end are left out, and
+    no date twice."""
+    span = (school_year.end_date - school_year.start_date).days + 1
+    dates: list[datetime.date] = []
+    for index in range(count):
+        middle = (2 * index + 1) * span // (2 * count)
+        start = school_year.start_date + datetime.timedelta(days=middle)
+        day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+        if day <= school_year.end_date and day not in dates:
+            dates.append(day)
+    return dates
+
+
+# Planning ----------------------------------------------------------------------------------
+
+
+def _teachers_on(group: Group, day: datetime.date) -> list:
+    return [
+        assignment.teacher
+        for assignment in group.assignments.select_related("teacher").order_by("start_date", "pk")
+        if assignment.is_running_on(day)
+    ]
+
+
+def _attend(meeting: Meeting, users: Iterable) -> None:
+    seen = set()
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            Attendee.objects.create(meeting=meeting, user=user)
+
+
+def _check_date(school_year: SchoolYear | None, day: datetime.date) -> None:
+    if school_year is not None and not (school_year.start_date <= day <= school_year.end_date):
+        raise ValidationError(
+            _("The date falls outside school year %(year)s.") % {"year": school_year.name}
+        )
+
+
+@transaction.atomic
+def plan_meeting(
+    *,
+    school: School,
+    kind: str,
+    date: datetime.date,
+    by,
+    start_time: datetime.time | None = None,
+    duration_minutes: int | None = None,
+    location: str = "",
+    group: Group | None = None,
+    period: Period | None = None,
+) -> Meeting:
+    """Put one meeting in the year plan. The IB who plans it attends; a group meeting also
+    has the group's teachers of that day."""
+    if kind not in MeetingKind.values:
+        raise ValidationError(_("Choose a kind of meeting."))
+    if kind == MeetingKind.GROUP:
+        if group is None or period is None:
+            raise ValidationError(_("A group meeting needs a group and a period."))
+        if group.school_id != school.pk or period.school_id != school.pk:
+            raise ValidationError(_("The group and the period must be of this school."))
+        if group.school_year_id != period.school_year_id:
+            raise ValidationError(_("The group and the period must be of the same school year."))
+        if Meeting.objects.filter(kind=kind, group=group, period=period).exists():
+            raise ValidationError(
+                _("%(group)s already has a group meeting in this period.") % {"group": group.name}
+            )
+        _check_date(period.school_year, date)
+    else:
+        group = period = None
+        _check_date(SchoolYear.current(date), date)
+    meeting = Meeting.objects.create(
+        school=school,
+        kind=kind,
+        date=date,
+        start_time=start_time,
+        duration_minutes=duration_minutes or DEFAULT_DURATION[kind],
+        location=location,
+        group=group,
+        period=period,
+        created_by=by,
+    )
+    teachers = _teachers_on(group, date) if group is not None else []
+    _attend(meeting, [by, *teachers])
+    return meeting
+
+
+@transaction.atomic
+def plan_group_meetings(
+    *,
+    school: School,
+    period: Period,
+    date_for: Callable[[Group], datetime.date | None] | Mapping,
+    by,
+    start_time: datetime.time | None = None,
+) -> list[Meeting]:
+    """A group meeting for every group of the period's school year that has none in this
+    period yet, on the date the IB chose for it (`date_for(group)`, or a mapping from group
+    or group id to date; a group without a date is left out)."""
+    if period.school_id != school.pk:
+        raise ValidationError(_("The period must be of this school."))
+    planned = Meeting.objects.filter(kind=MeetingKind.GROUP, period=period).values("group_id")
+    groups = (
+        Group.objects.for_school(school)
+        .in_year(period.school_year)
+        .exclude(pk__in=planned)
+        .ordered()
+    )
+    made = []
+    for group in groups:
+        day = date_for(group) if callable(date_for) else date_for.get(group, date_for.get(group.pk))
+        if day is None:
+            continue
+        made.append(
+            plan_meeting(
+                school=school,
+                kind=MeetingKind.GROUP,
+                date=day,
+                start_time=start_time,
+                group=group,
+                period=period,
+                by=by,
+            )
+        )
+    return made
+
+
+@transaction.atomic
+def plan_care_team_meetings(
+    *,
+    school: School,
+    school_year: SchoolYear,
+    count: int,
+    weekday: int,
+    start_time: datetime.time | None,
+    by,
+    location: str = "",
+) -> list[Meeting]:
+    """`count` care-team meetings spread evenly over the school year on one weekday; a date
+    that already has a care-team meeting of the school gets no second one."""
+    if not 1 <= count <= 20:
+        raise ValidationError(_("Plan between 1 and 20 care-team meetings."))
+    taken = set(
+        Meeting.objects.for_school(school)
+        .of_kind(MeetingKind.CARE_TEAM)
+        .between(school_year.start_date, school_year.end_date)
+        .values_list("date", flat=True)
+    )
+    return [
+        plan_meeting(
+            school=school,
+            kind=MeetingKind.CARE_TEAM,
+            date=day,
+            start_time=start_time,
+            location=location,
+            by=by,
+        )
+        for day in care_team_dates(school_year, count, weekday)
+        if day not in taken
+    ]
+
+
+def _check_planned(meeting: Meeting) -> None:
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("This meeting has been held; it can no longer be moved."))
+
+
+@transaction.atomic
+def reschedule(
+    *,
+    meeting: Meeting,
+    date: datetime.date,
+    start_time: datetime.time | None,
+    location: str,
+    seen_version: int,
+    by,
+) -> Meeting:
+    """Move a planned meeting (date, time, place) over the version the person saw, or raise
+    StaleMeeting."""
+    current = (
+        Meeting.objects.select_for_update().select_related("period__school_year").get(pk=meeting.pk)
+    )
+    _check_planned(current)
+    if current.version != seen_version:
+        raise StaleMeeting(current)
+    year = current.period.school_year if current.period_id else SchoolYear.current(current.date)
+    _check_date(year, date)
+    values = {"date": date, "start_time": start_time, "location": location}
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, values[name])
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def cancel(*, meeting: Meeting, by) -> None:
+    """Take a planned meeting without pupils on it out of the year plan."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("This meeting has been held; it cannot be cancelled."))
+    if current.items.exists():
+        raise ValidationError(
+            _("Pupils are on the agenda of this meeting; it cannot be cancelled.")
+        )
+    current.delete()
+
+
+# The care route's agenda -------------------------------------------------------------------
+
+
+def _check_care_team_agenda(meeting: Meeting) -> None:
+    if meeting.kind != MeetingKind.CARE_TEAM:
+        raise ValidationError(_("Only a care-team meeting has this agenda."))
+    if meeting.status == MeetingStatus.SIGNED_OFF:
+        raise ValidationError(_("The minutes of this meeting have been signed off."))
+
+
+@transaction.atomic
+def add_care_team_item(*, meeting: Meeting, pupil: Pupil, documents: list[str], by) -> MeetingItem:
+    """Put a pupil on a care-team meeting's agenda, with the names of the documents supplied
+    (kept as they are now). Called by the care route, which decides who may be put on it."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_care_team_agenda(current)
+    if pupil.school_id != current.school_id:
+        raise ValidationError(_("The pupil is not of this school."))
+    if current.items.filter(pupil=pupil).exists():
+        raise ValidationError(_("This pupil is already on the agenda."))
+    if not all(isinstance(name, str) for name in documents):
+        raise ValidationError(_("Documents are named by their title."))
+    last = current.items.aggregate(last=Max("position"))["last"] or 0
+    try:
+        with transaction.atomic():
+            return MeetingItem.objects.create(
+                meeting=current,
+                pupil=pupil,
+                position=last + 1,
+                documents=list(documents),
+                created_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This pupil is already on the agenda.")) from None
+
+
+@transaction.atomic
+def remove_care_team_item(*, item: MeetingItem, by) -> None:
+    """Take a pupil off a care-team agenda (e.g. consent withdrawn); the revision stays."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _check_care_team_agenda(meeting)
+    MeetingItem.objects.get(pk=item.pk).delete()
+
+
+# The calendar link -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def renew_calendar_feed(*, user) -> str:
+    """A new secret calendar link for `user`; the old one stops working. Returns the token
+    (shown once; only its hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(user=user).delete()
+    CalendarFeed.objects.create(user=user, token_hash=hash_token(token))
+    return token

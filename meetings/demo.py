@@ -1,0 +1,107 @@
+"""The demo school's year plan (run after `seed_demo` and `seed_demo_overviews`; see
+`seed_demo_meetings`): a group meeting per group at the end of periods 1 and 2 of this
+school year, six care-team meetings spread over the year with the care team's members, and
+two pupil meetings. Made through the actions, so the history records all. No pupils on any
+agenda: pupil meetings get theirs from registrations (a later slice), care-team meetings from
+the care route.
+"""
+
+import datetime
+
+from django.db import transaction
+
+from accounts.models import Membership, Role
+from audit.history import acting_as
+from meetings import actions
+from meetings.models import Attendee, Meeting, MeetingKind
+from schools.actions import ensure_default_periods
+from schools.models import School, SchoolYear
+
+DEMO_BRIN = "99AA"
+
+# The care team's external members who have no account, by discipline.
+CARE_TEAM_GUESTS = [
+    ("Youssef Amrani", "schoolmaatschappelijk werk"),
+    ("dr. Ellen Smits", "jeugdarts"),
+]
+
+
+def _ib(school: School):
+    membership = (
+        Membership.objects.active()
+        .filter(school=school, role=Role.CARE_COORDINATOR)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+@transaction.atomic
+def seed(today: datetime.date) -> int:
+    """Plan the demo year; returns how many meetings were made (0 when a plan exists)."""
+    school = School.objects.filter(brin=DEMO_BRIN, dependance_code="").first()
+    year = SchoolYear.current(today)
+    if school is None or year is None or Meeting.objects.filter(school=school).exists():
+        return 0
+    ib = _ib(school)
+    if ib is None:
+        return 0
+    periods = ensure_default_periods(school=school, school_year=year)[:2]
+    made = 0
+    with acting_as(ib):
+        for period in periods:
+            made += len(
+                actions.plan_group_meetings(
+                    school=school,
+                    period=period,
+                    date_for=actions.default_group_meeting_dates(
+                        period, list(school.groups.filter(school_year=year).order_by("pk"))
+                    ),
+                    start_time=datetime.time(14, 30),
+                    by=ib,
+                )
+            )
+        care_team = actions.plan_care_team_meetings(
+            school=school,
+            school_year=year,
+            count=6,
+            weekday=1,
+            start_time=datetime.time(13, 15),
+            location="Teamkamer",
+            by=ib,
+        )
+        _care_team_members(school, care_team)
+        made += len(care_team)
+        for weeks, time in ((2, datetime.time(8, 15)), (7, datetime.time(15, 0))):
+            day = _weekday_on_or_after(today + datetime.timedelta(weeks=weeks), 3)
+            if day > year.end_date:
+                day = _weekday_on_or_after(year.start_date + datetime.timedelta(weeks=weeks), 3)
+            actions.plan_meeting(
+                school=school,
+                kind=MeetingKind.PUPIL,
+                date=day,
+                start_time=time,
+                location="Kamer van de IB",
+                by=ib,
+            )
+            made += 1
+    return made
+
+
+def _care_team_members(school: School, meetings: list[Meeting]) -> None:
+    members = [
+        m.user
+        for m in Membership.objects.active()
+        .filter(school=school, role__in=[Role.CARE_TEAM_MEMBER, Role.DIRECTOR])
+        .select_related("user")
+        .order_by("role", "pk")
+    ]
+    for meeting in meetings:
+        for user in members:
+            Attendee.objects.get_or_create(meeting=meeting, user=user)
+        for name, discipline in CARE_TEAM_GUESTS:
+            Attendee.objects.create(meeting=meeting, name=name, discipline=discipline)
+
+
+def _weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)

@@ -1,0 +1,156 @@
+"""Forms of the year plan. Each validates and normalises; the actions decide."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting, MeetingKind
+from pupils.models import Group
+from schools.models import Period, SchoolYear
+
+LOCATION_MAX_LENGTH = 120
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
+
+
+def _date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
+
+
+def _time_field(**kwargs) -> forms.TimeField:
+    return forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), required=False, **kwargs
+    )
+
+
+def _location_field() -> forms.CharField:
+    return forms.CharField(label=_("Location"), max_length=LOCATION_MAX_LENGTH, required=False)
+
+
+def _helper(action: str, submit: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_action = action
+    helper.add_input(Submit("submit", submit))
+    return helper
+
+
+class GroupMeetingsForm(forms.Form):
+    """One date per group still without a group meeting in the period; an empty date leaves
+    the group out."""
+
+    start_time = _time_field(label=_("Start time"))
+
+    def __init__(self, *args, period: Period, groups: list[Group], defaults, action, **kw):
+        super().__init__(*args, **kw)
+        self.period = period
+        self.groups = groups
+        for group in groups:
+            self.fields[f"group_{group.pk}"] = _date_field(
+                label=group.name, required=False, initial=defaults.get(group.pk)
+            )
+        self.helper = _helper(action, _("Plan the group meetings"))
+
+    def clean(self):
+        data = super().clean()
+        year = self.period.school_year
+        for group in self.groups:
+            day = data.get(f"group_{group.pk}")
+            if day and not year.start_date <= day <= year.end_date:
+                self.add_error(
+                    f"group_{group.pk}",
+                    _("The date falls outside school year %(year)s.") % {"year": year.name},
+                )
+        if not any(data.get(f"group_{group.pk}") for group in self.groups):
+            raise forms.ValidationError(_("Give at least one group a date."))
+        return data
+
+    def dates(self) -> dict[int, datetime.date]:
+        return {
+            group.pk: self.cleaned_data[f"group_{group.pk}"]
+            for group in self.groups
+            if self.cleaned_data.get(f"group_{group.pk}")
+        }
+
+
+class CareTeamMeetingsForm(forms.Form):
+    school_year = forms.ModelChoiceField(
+        label=_("School year"), queryset=SchoolYear.objects.none(), empty_label=None
+    )
+    count = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=20, initial=6)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int, initial=1)
+    start_time = _time_field(label=_("Start time"))
+    location = _location_field()
+
+    def __init__(self, *args, years, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].queryset = years
+        self.helper = _helper(action, _("Plan the care-team meetings"))
+
+
+class MeetingForm(forms.Form):
+    """A single meeting: a pupil meeting when needed, or one more of the other kinds."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    date = _date_field(label=_("Date"))
+    start_time = _time_field(label=_("Start time"))
+    location = _location_field()
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label=_("Choose a group"),
+        help_text=_("For a group meeting."),
+    )
+    period = forms.ModelChoiceField(
+        label=_("Period"),
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label=_("Choose a period"),
+        help_text=_("For a group meeting."),
+    )
+
+    def __init__(self, *args, groups, periods, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["period"].queryset = periods
+        self.helper = _helper(action, _("Plan the meeting"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == MeetingKind.GROUP:
+            for name in ("group", "period"):
+                if not data.get(name):
+                    self.add_error(name, _("A group meeting needs a group and a period."))
+        return data
+
+
+class RescheduleForm(forms.Form):
+    """Date, time and place of a planned meeting, over the version the person saw."""
+
+    date = _date_field(label=_("Date"))
+    start_time = _time_field(label=_("Start time"))
+    location = _location_field()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, meeting: Meeting, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(
+            {
+                "date": meeting.date,
+                "start_time": meeting.start_time,
+                "location": meeting.location,
+                "version": meeting.version,
+            }
+        )
+        self.helper = _helper(action, _("Save"))

@@ -1,0 +1,267 @@
+"""Meetings: the year plan's group meetings, pupil meetings and care-team meetings.
+
+A meeting has a kind, a date, attendees and a status (planned -> held -> signed off), and one
+item per pupil discussed. An item is what other parts of hgw point to; it counts as evidence
+once its meeting is signed off. This app knows nothing of the care route: `careroute` puts
+pupils on a care-team agenda through `actions.add_care_team_item`.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.history import pupil_history
+from pupils.models import Group, Pupil
+from schools.models import Period, School
+
+
+class MeetingKind(models.TextChoices):
+    GROUP = "group", _("group meeting")
+    PUPIL = "pupil", _("pupil meeting")
+    CARE_TEAM = "care_team", _("care-team meeting")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    SIGNED_OFF = "signed_off", _("signed off")
+
+
+# How long a meeting of each kind takes unless the IB says otherwise (the seed: a group
+# meeting takes one to one and a half hours).
+DEFAULT_DURATION: dict[str, int] = {
+    MeetingKind.GROUP: 60,
+    MeetingKind.PUPIL: 45,
+    MeetingKind.CARE_TEAM: 90,
+}
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "MeetingQuerySet":
+        return self.filter(school=school)
+
+    def of_kind(self, kind: str) -> "MeetingQuerySet":
+        return self.filter(kind=kind)
+
+    def between(self, first: datetime.date, last: datetime.date) -> "MeetingQuerySet":
+        """Meetings on the days from `first` up to and including `last`."""
+        return self.filter(date__gte=first, date__lte=last)
+
+    def upcoming(self, today: datetime.date) -> "MeetingQuerySet":
+        return self.filter(date__gte=today).exclude(status=MeetingStatus.SIGNED_OFF)
+
+    def ordered(self) -> "MeetingQuerySet":
+        return self.order_by("date", models.F("start_time").asc(nulls_last=True), "kind", "pk")
+
+
+class Meeting(models.Model):
+    """One meeting of the year plan."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    # A group meeting discusses one group's overview and plan of one period.
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("group"),
+    )
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("period"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MeetingQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=MeetingKind.GROUP) | Q(group__isnull=False, period__isnull=False),
+                name="meeting_group_needs_group_and_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_by__isnull=True, signed_off_at__isnull=True)
+                | Q(signed_off_by__isnull=False, signed_off_at__isnull=False),
+                name="meeting_signed_off_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MeetingStatus.SIGNED_OFF, signed_off_at__isnull=False)
+                | (~Q(status=MeetingStatus.SIGNED_OFF) & Q(signed_off_at__isnull=True)),
+                name="meeting_signed_off_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1), name="meeting_duration_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["group", "period"],
+                condition=Q(kind=MeetingKind.GROUP),
+                name="meeting_group_one_per_period",
+            ),
+        ]
+        # The year plan's month and list views, and the filter by kind.
+        indexes = [
+            models.Index(fields=["school", "date"], name="meeting_school_date"),
+            models.Index(fields=["school", "kind", "date"], name="meeting_school_kind_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.date:%Y-%m-%d}"
+
+    @property
+    def title(self) -> str:
+        """What the meeting is called in the calendar: no pupil data, ever."""
+        label = str(self.get_kind_display())
+        label = label[:1].upper() + label[1:]
+        if self.kind == MeetingKind.GROUP and self.group_id:
+            return f"{label} {self.group.name}"
+        return label
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        if self.start_time is None:
+            return None
+        return datetime.datetime.combine(self.date, self.start_time)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        start = self.starts_at
+        return start + datetime.timedelta(minutes=self.duration_minutes) if start else None
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+
+class Attendee(models.Model):
+    """Someone at a meeting: a user of hgw, or an outside guest by name; with a discipline
+    for care-team meetings (e.g. school social work)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="meeting_attendances",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    discipline = models.CharField(_("discipline"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="attendee_user_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, name="") | (Q(user__isnull=True) & ~Q(name="")),
+                name="attendee_user_or_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "meeting"], name="attendee_user_meeting")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.full_name if self.user_id else self.name
+
+
+class MeetingItem(models.Model):
+    """One pupil discussed in a meeting. Later slices add the preparation and the minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("meeting")
+    )
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="meeting_items", verbose_name=_("pupil")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    # For a care-team item: the names of the documents supplied, as the care route passed
+    # them in (a snapshot; the documents themselves belong to the care route).
+    documents = models.JSONField(_("documents supplied"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("meeting item")
+        verbose_name_plural = _("meeting items")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "pupil"], name="meeting_item_one_per_pupil")
+        ]
+        indexes = [models.Index(fields=["pupil", "meeting"], name="meeting_item_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} - {self.position}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar link. Only the token's SHA-256 is kept: the link is shown
+    once, like a password, and a new one replaces the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from meetings import feed_views, views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("jaarplanning/", views.meeting_list, name="meeting_list"),
+    path("jaarplanning/maand/", views.meeting_calendar, name="meeting_calendar"),
+    path(
+        "jaarplanning/groepsbesprekingen/",
+        views.group_meetings_plan,
+        name="group_meetings_plan",
+    ),
+    path("jaarplanning/zorgteam/", views.care_team_plan, name="care_team_plan"),
+    path("jaarplanning/nieuw/", views.meeting_create, name="meeting_create"),
+    path("jaarplanning/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("jaarplanning/<int:pk>/wijzigen/", views.meeting_edit, name="meeting_edit"),
+    path("jaarplanning/<int:pk>/annuleren/", views.meeting_cancel, name="meeting_cancel"),
+    path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
+    path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
+]

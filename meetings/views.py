@@ -1,0 +1,405 @@
+"""The year plan: the list and the month of meetings, planning (group meetings of a period,
+the care team's meetings of a year, a single meeting), a meeting's page, moving and
+cancelling it."""
+
+import calendar
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from hgw import access
+from meetings import actions
+from meetings.forms import CareTeamMeetingsForm, GroupMeetingsForm, MeetingForm, RescheduleForm
+from meetings.models import Meeting, MeetingKind
+from pupils.models import Group
+from schools.models import Period, SchoolYear
+
+PER_PAGE = 25
+
+
+def _month(value: str | None, today: datetime.date) -> datetime.date:
+    """The first day of the month asked for as "2026-11"; this month when absent or wrong."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def _next_month(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(first: datetime.date) -> datetime.date:
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _year_plan_context(actor: access.Actor) -> dict:
+    return {"can_plan": access.can_plan_meetings(actor)}
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_view_meetings(actor):
+        raise Http404
+    meetings = access.meetings_visible(actor).select_related("group")
+    kind = request.GET.get("soort", "")
+    if kind not in MeetingKind.values:
+        kind = ""
+    if kind:
+        meetings = meetings.of_kind(kind)
+    month = None
+    if request.GET.get("maand"):
+        month = _month(request.GET["maand"], actor.today)
+        meetings = meetings.between(month, _next_month(month) - datetime.timedelta(days=1))
+    else:
+        year = SchoolYear.current(actor.today)
+        if year is not None:
+            meetings = meetings.between(year.start_date, year.end_date)
+    page = Paginator(meetings.ordered(), PER_PAGE).get_page(request.GET.get("page"))
+    query = [f"soort={kind}"] if kind else []
+    if month:
+        query.append(f"maand={month:%Y-%m}")
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            **_year_plan_context(actor),
+            "page": page,
+            "kind": kind,
+            "kinds": MeetingKind.choices,
+            "month": month,
+            "extra_query": "&".join(query),
+            "today": actor.today,
+        },
+    )
+
+
+def meeting_calendar(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_view_meetings(actor):
+        raise Http404
+    first = _month(request.GET.get("maand"), actor.today)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    shown = (
+        access.meetings_visible(actor)
+        .between(weeks[0][0], weeks[-1][-1])
+        .select_related("group")
+        .ordered()
+    )
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in shown:
+        by_day.setdefault(meeting.date, []).append(meeting)
+    return render(
+        request,
+        "meetings/meeting_calendar.html",
+        {
+            **_year_plan_context(actor),
+            "month": first,
+            "previous": _previous_month(first),
+            "next": _next_month(first),
+            "weeks": [
+                [
+                    {
+                        "date": day,
+                        "in_month": day.month == first.month,
+                        "is_today": day == actor.today,
+                        "meetings": by_day.get(day, []),
+                    }
+                    for day in week
+                ]
+                for week in weeks
+            ],
+            "weekdays": [WEEKDAYS_ABBR[day] for day in range(7)],
+            "today": actor.today,
+        },
+    )
+
+
+# Planning ----------------------------------------------------------------------------------
+
+
+def _periods(actor: access.Actor):
+    return Period.objects.for_school(actor.school).select_related("school_year")
+
+
+def _plannable_years(actor: access.Actor):
+    """This school year and the next (the IB plans ahead in the summer)."""
+    current = SchoolYear.current(actor.today)
+    if current is None:
+        return SchoolYear.objects.none()
+    return SchoolYear.objects.filter(start_year__in=[current.start_year, current.start_year + 1])
+
+
+@require_http_methods(["GET", "POST"])
+def group_meetings_plan(request: HttpRequest) -> HttpResponse:
+    """A group meeting per group still without one in the period, one date each."""
+    actor = access.actor_for(request)
+    if not access.can_plan_meetings(actor):
+        raise Http404
+    periods = _periods(actor)
+    period = _chosen_period(request, actor, periods)
+    form = None
+    planned = []
+    if period is not None:
+        planned = list(
+            access.meetings_visible(actor)
+            .of_kind(MeetingKind.GROUP)
+            .filter(period=period)
+            .select_related("group")
+            .ordered()
+        )
+        taken = {meeting.group_id for meeting in planned}
+        groups = [
+            g
+            for g in Group.objects.for_school(actor.school).in_year(period.school_year).ordered()
+            if g.pk not in taken
+        ]
+        if groups:
+            form = GroupMeetingsForm(
+                request.POST or None,
+                period=period,
+                groups=groups,
+                defaults=actions.default_group_meeting_dates(period, groups),
+                action=reverse("meetings:group_meetings_plan") + f"?periode={period.pk}",
+            )
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, _("Every group already has a group meeting in this period."))
+            return redirect("meetings:meeting_list")
+        if form.is_valid():
+            try:
+                made = actions.plan_group_meetings(
+                    school=actor.school,
+                    period=period,  # the one whose groups the form offered
+                    date_for=form.dates(),
+                    start_time=form.cleaned_data["start_time"],
+                    by=request.user,
+                )
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d group meeting has been planned.",
+                        "%(count)d group meetings have been planned.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
+                )
+                first = min((m.date for m in made), default=actor.today)
+                return redirect(reverse("meetings:meeting_calendar") + f"?maand={first:%Y-%m}")
+        status = 422
+    return render(
+        request,
+        "meetings/group_meetings_plan.html",
+        {"form": form, "period": period, "periods": periods, "planned": planned},
+        status=status,
+    )
+
+
+def _chosen_period(request, actor, periods) -> Period | None:
+    value = request.GET.get("periode")
+    if value:
+        try:
+            return periods.get(pk=int(value))
+        except (ValueError, Period.DoesNotExist):
+            return None
+    # The current period, or else the next one to come.
+    return periods.on(actor.today).first() or (
+        periods.filter(start_date__gt=actor.today).order_by("start_date").first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def care_team_plan(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_plan_meetings(actor):
+        raise Http404
+    years = _plannable_years(actor)
+    form = CareTeamMeetingsForm(
+        request.POST or None,
+        years=years,
+        action=reverse("meetings:care_team_plan"),
+        initial={"school_year": SchoolYear.current(actor.today)},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = actions.plan_care_team_meetings(
+                    school=actor.school,
+                    school_year=data["school_year"],
+                    count=data["count"],
+                    weekday=data["weekday"],
+                    start_time=data["start_time"],
+                    location=data["location"],
+                    by=request.user,
+                )
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d care-team meeting has been planned.",
+                        "%(count)d care-team meetings have been planned.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
+                )
+                return redirect(reverse("meetings:meeting_list") + "?soort=care_team")
+        return render(request, "meetings/care_team_plan.html", {"form": form}, status=422)
+    return render(request, "meetings/care_team_plan.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    actor = access.actor_for(request)
+    if not access.can_plan_meetings(actor):
+        raise Http404
+    year = SchoolYear.current(actor.today)
+    form = MeetingForm(
+        request.POST or None,
+        groups=Group.objects.for_school(actor.school).in_year(year).ordered(),
+        periods=_periods(actor).filter(school_year=year),
+        action=reverse("meetings:meeting_create"),
+        initial={"kind": MeetingKind.PUPIL, "date": actor.today},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = actions.plan_meeting(
+                    school=actor.school,
+                    kind=data["kind"],
+                    date=data["date"],
+                    start_time=data["start_time"],
+                    location=data["location"],
+                    group=data["group"],
+                    period=data["period"],
+                    by=request.user,
+                )
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(request, _("The meeting has been planned."))
+                return redirect("meetings:meeting_detail", pk=meeting.pk)
+        return render(request, "meetings/meeting_create.html", {"form": form}, status=422)
+    return render(request, "meetings/meeting_create.html", {"form": form})
+
+
+# One meeting -------------------------------------------------------------------------------
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    attendees = list(meeting.attendees.select_related("user").order_by("pk"))
+    items = list(meeting.items.select_related("pupil").order_by("position", "pk"))
+    visible = access.item_pupils_visible(actor, items)
+    access.note_pupils(request, sorted(visible))
+    overview = plan = None
+    if meeting.kind == MeetingKind.GROUP:
+        overview = (
+            access.overviews_visible(actor)
+            .filter(group=meeting.group_id, period=meeting.period_id)
+            .select_related("plan")
+            .first()
+        )
+        plan = getattr(overview, "plan", None) if overview else None
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attendees": attendees,
+            "items": [(item, item.pupil_id in visible) for item in items],
+            "overview": overview,
+            "plan": plan,
+            "can_reschedule": access.can_reschedule_meeting(actor, meeting),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a planned meeting. A save over a version the person never saw is refused, with
+    the version saved meanwhile beside what they typed."""
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not access.can_reschedule_meeting(actor, meeting):
+        raise Http404
+    url = reverse("meetings:meeting_edit", args=[meeting.pk])
+    form = RescheduleForm(request.POST or None, meeting=meeting, action=url)
+    if request.method == "GET":
+        return render(request, "meetings/meeting_edit.html", {"meeting": meeting, "form": form})
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.reschedule(
+                meeting=meeting,
+                date=data["date"],
+                start_time=data["start_time"],
+                location=data["location"],
+                seen_version=data["version"],
+                by=request.user,
+            )
+        except actions.StaleMeeting as stale:
+            return _conflict(request, stale.current, url)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("The meeting has been moved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    elif "version" in form.errors:
+        # Posted without what its user saw (an old tab, a script): show what stands now.
+        return _conflict(request, Meeting.objects.get(pk=meeting.pk), url)
+    return render(
+        request, "meetings/meeting_edit.html", {"meeting": meeting, "form": form}, status=422
+    )
+
+
+def _conflict(request, current: Meeting, url: str) -> HttpResponse:
+    """The form again with what the person typed, now over the current version."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = RescheduleForm(data, meeting=current, action=url)
+    form.is_valid()
+    messages.warning(
+        request,
+        _("Someone else changed this meeting while you were editing it. Check both versions."),
+    )
+    return render(
+        request,
+        "meetings/meeting_edit.html",
+        {"meeting": current, "form": form, "current": current},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not access.can_reschedule_meeting(actor, meeting):
+        raise Http404
+    if request.method == "GET":
+        return render(request, "meetings/meeting_cancel.html", {"meeting": meeting})
+    try:
+        actions.cancel(meeting=meeting, by=request.user)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
+    messages.success(request, _("The meeting has been cancelled."))
+    return redirect(reverse("meetings:meeting_calendar") + f"?maand={meeting.date:%Y-%m}")
