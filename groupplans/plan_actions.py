@@ -221,7 +221,9 @@ def _carry_subgroups(section: PlanSection, source: PlanSection, period, enrolled
 
 def _locked_section(section: PlanSection) -> PlanSection:
     current = (
-        PlanSection.objects.select_for_update().select_related("plan", "area").get(pk=section.pk)
+        PlanSection.objects.select_for_update(of=("self",))
+        .select_related("plan", "area")
+        .get(pk=section.pk)
     )
     _check_editable(current.plan)
     return current
@@ -428,7 +430,9 @@ def start_next_cycle(*, plan: GroupPlan, by) -> GroupPlan:
     """The next period's overview (continued from this one, with the evaluation as specific
     needs) and plan (this plan's offer and subgroups, dated for the new period)."""
     current = (
-        GroupPlan.objects.select_for_update().select_related("period", "group").get(pk=plan.pk)
+        GroupPlan.objects.select_for_update(of=("self",))
+        .select_related("period", "group")
+        .get(pk=plan.pk)
     )
     if current.status != PlanStatus.EVALUATED:
         raise ValidationError(_("Evaluate this plan before starting the next cycle."))

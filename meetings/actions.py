@@ -236,7 +236,9 @@ def reschedule(
     """Move a planned meeting (date, time, place) over the version the person saw, or raise
     StaleMeeting."""
     current = (
-        Meeting.objects.select_for_update().select_related("period__school_year").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("period__school_year")
+        .get(pk=meeting.pk)
     )
     _check_planned(current)
     if current.version != seen_version:
