@@ -8,16 +8,22 @@ from collections.abc import Callable, Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import (
+    CHECKLIST,
     DEFAULT_DURATION,
+    MINUTES_FIELDS,
+    Addendum,
     Attendee,
     CalendarFeed,
     Meeting,
     MeetingItem,
     MeetingKind,
     MeetingStatus,
+    Minutes,
+    Preparation,
     hash_token,
 )
 from pupils.models import Group, Pupil
@@ -29,6 +35,14 @@ class StaleMeeting(Exception):
 
     def __init__(self, current: Meeting):
         super().__init__("stale meeting")
+        self.current = current
+
+
+class StaleMinutes(Exception):
+    """Someone else saved the minutes (or the preparation) after the person opened them."""
+
+    def __init__(self, current: "Minutes | Preparation"):
+        super().__init__("stale minutes")
         self.current = current
 
 
@@ -311,6 +325,130 @@ def remove_care_team_item(*, item: MeetingItem, by) -> None:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _check_care_team_agenda(meeting)
     MeetingItem.objects.get(pk=item.pk).delete()
+
+
+# The group meeting held, minuted and signed off ------------------------------------------
+
+# What the teacher writes in the minutes: only their own summary.
+TEACHER_MINUTES_FIELDS = ["teacher_summary"]
+PREPARATION_FIELDS = [name for name, _label in CHECKLIST]
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    # Only the meeting's row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    return Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+
+
+def _check_not_signed_off(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.SIGNED_OFF:
+        raise ValidationError(
+            _("The minutes of this meeting have been signed off; add an addendum instead.")
+        )
+
+
+def _save_versioned(model, fields, *, meeting, values, seen_version, by):
+    current = _locked_meeting(meeting)
+    _check_not_signed_off(current)
+    record, _made = model.objects.select_for_update().get_or_create(meeting=current)
+    if record.version != seen_version:
+        raise StaleMinutes(record)
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError(_("These fields cannot be saved here."))
+    changed = [name for name in fields if name in values and getattr(record, name) != values[name]]
+    if not changed:
+        return record
+    for name in changed:
+        setattr(record, name, values[name])
+    record.version += 1
+    record.updated_by = by
+    record.save()
+    return record
+
+
+@transaction.atomic
+def save_minutes(*, meeting: Meeting, values: Mapping, seen_version: int, by) -> Minutes:
+    """Save the minutes over the version the person saw (1 for minutes not yet written), or
+    raise StaleMinutes. `values` holds the fields the person may write (the IB: the agenda
+    and the report; the teacher: their summary)."""
+    fields = [*MINUTES_FIELDS, *TEACHER_MINUTES_FIELDS]
+    return _save_versioned(
+        Minutes, fields, meeting=meeting, values=values, seen_version=seen_version, by=by
+    )
+
+
+@transaction.atomic
+def save_preparation(*, meeting: Meeting, values: Mapping, seen_version: int, by) -> Preparation:
+    """The teacher's checklist, over the version they saw, or raise StaleMinutes."""
+    if meeting.kind != MeetingKind.GROUP:
+        raise ValidationError(_("Only a group meeting has a preparation checklist."))
+    return _save_versioned(
+        Preparation,
+        PREPARATION_FIELDS,
+        meeting=meeting,
+        values=values,
+        seen_version=seen_version,
+        by=by,
+    )
+
+
+@transaction.atomic
+def mark_held(*, meeting: Meeting, by, today: datetime.date | None = None) -> Meeting:
+    """The meeting took place: planned -> held, on or after its date."""
+    current = _locked_meeting(meeting)
+    if current.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be marked as held."))
+    if current.date > (today or timezone.localdate()):
+        raise ValidationError(_("A meeting can be marked as held on or after its date."))
+    current.status = MeetingStatus.HELD
+    current.held_at = timezone.now()
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def sign_off(*, meeting: Meeting, by) -> Meeting:
+    """The IB signs off the minutes of a held meeting; from then on they are locked. A group
+    meeting marks its group's overview of the period discussed; an overview the teacher has
+    not sent yet blocks the sign-off."""
+    from groupplans.actions import mark_discussed
+    from groupplans.models import GroupOverview, OverviewStatus
+
+    current = _locked_meeting(meeting)
+    if current.status != MeetingStatus.HELD:
+        raise ValidationError(_("Only a held meeting can be signed off."))
+    if current.kind == MeetingKind.GROUP:
+        overview = GroupOverview.objects.filter(
+            group_id=current.group_id, period_id=current.period_id
+        ).first()
+        if overview is not None and overview.status == OverviewStatus.DRAFT:
+            raise ValidationError(
+                _(
+                    "The teacher has not sent the group overview to the IB yet; it can be "
+                    "signed off once it has been sent."
+                )
+            )
+        if overview is not None and overview.status == OverviewStatus.SENT:
+            mark_discussed(overview=overview, by=by)
+    current.status = MeetingStatus.SIGNED_OFF
+    current.signed_off_by = by
+    current.signed_off_at = timezone.now()
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def add_addendum(*, meeting: Meeting, text: str, by) -> Addendum:
+    """A dated correction to signed-off minutes."""
+    current = _locked_meeting(meeting)
+    if current.status != MeetingStatus.SIGNED_OFF:
+        raise ValidationError(_("An addendum can be added once the minutes are signed off."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the addendum."))
+    return Addendum.objects.create(meeting=current, text=text, author=by)
 
 
 # The calendar link -------------------------------------------------------------------------

@@ -265,3 +265,112 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# The group meeting (slice 2) ---------------------------------------------------------------
+
+# The seed's fixed agenda of a group meeting, in its order: (field, label).
+AGENDA: list[tuple[str, str]] = [
+    ("questions", _("Questions of teacher and IB")),
+    ("plan_evaluation", _("Evaluation of the previous group plan")),
+    ("group_points", _("Points for the whole group")),
+    ("pupils_zoom", _("Zooming in on pupils")),
+    ("plan_execution", _("Carrying out the group plan")),
+    ("motivation", _("Motivation, self-confidence and competence")),
+    ("class_visit", _("Class visit")),
+    ("registrations", _("Registering for a pupil meeting or the care team")),
+]
+MINUTES_FIELDS = [name for name, _label in AGENDA] + ["report"]
+
+# The teacher's preparation checklist (the seed's points), in its order.
+CHECKLIST: list[tuple[str, str]] = [
+    ("plan_evaluated", _("The group plan has been evaluated")),
+    ("overview_updated", _("The group overview has been updated")),
+    ("results_reviewed", _("The results have been reviewed")),
+    ("looked_ahead", _("I have looked ahead to the next period")),
+    ("goals_adjusted", _("Goals and needs have been adjusted")),
+    ("reclustered", _("The pupils have been clustered again")),
+    ("questions_listed", _("My questions have been listed")),
+]
+
+
+class Minutes(models.Model):
+    """The minutes of a meeting: for a group meeting the fixed agenda, the teacher's own
+    summary and the IB's report. Locked once the meeting is signed off."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, related_name="minutes", verbose_name=_("meeting")
+    )
+    questions = models.TextField(AGENDA[0][1], blank=True)
+    plan_evaluation = models.TextField(AGENDA[1][1], blank=True)
+    group_points = models.TextField(AGENDA[2][1], blank=True)
+    pupils_zoom = models.TextField(AGENDA[3][1], blank=True)
+    plan_execution = models.TextField(AGENDA[4][1], blank=True)
+    motivation = models.TextField(AGENDA[5][1], blank=True)
+    class_visit = models.TextField(AGENDA[6][1], blank=True)
+    registrations = models.TextField(AGENDA[7][1], blank=True)
+    teacher_summary = models.TextField(_("Summary of the teacher"), blank=True)
+    report = models.TextField(_("Report"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class Preparation(models.Model):
+    """The teacher's preparation checklist for a group meeting."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, related_name="preparation", verbose_name=_("meeting")
+    )
+    plan_evaluated = models.BooleanField(CHECKLIST[0][1], default=False)
+    overview_updated = models.BooleanField(CHECKLIST[1][1], default=False)
+    results_reviewed = models.BooleanField(CHECKLIST[2][1], default=False)
+    looked_ahead = models.BooleanField(CHECKLIST[3][1], default=False)
+    goals_adjusted = models.BooleanField(CHECKLIST[4][1], default=False)
+    reclustered = models.BooleanField(CHECKLIST[5][1], default=False)
+    questions_listed = models.BooleanField(CHECKLIST[6][1], default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("preparation")
+        verbose_name_plural = _("preparations")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class Addendum(models.Model):
+    """A dated correction to signed-off minutes: added, never edited."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="addenda", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("Addendum"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} - {self.created_at:%Y-%m-%d}"
