@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.log import note_pupils
 from groupplans.models import GroupOverview, GroupPlan, OverviewStatus, PlanStatus
-from meetings.models import Meeting, MeetingItem, MeetingStatus
+from meetings.models import Meeting, MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -457,6 +457,45 @@ def can_reschedule_meeting(actor: Actor, meeting: Meeting) -> bool:
         meeting.status == MeetingStatus.PLANNED
         and meeting.school_id == getattr(actor.school, "pk", None)
         and can_plan_meetings(actor)
+    )
+
+
+def _leads_meeting(actor: Actor, meeting: Meeting) -> bool:
+    """The IB of the meeting's school leads, minutes and signs off its meetings."""
+    return meeting.school_id == getattr(actor.school, "pk", None) and actor.has(
+        Role.CARE_COORDINATOR
+    )
+
+
+def can_minute_meeting(actor: Actor, meeting: Meeting) -> bool:
+    return meeting.status != MeetingStatus.SIGNED_OFF and _leads_meeting(actor, meeting)
+
+
+def can_mark_meeting_held(actor: Actor, meeting: Meeting) -> bool:
+    return (
+        meeting.status == MeetingStatus.PLANNED
+        and meeting.date <= actor.today
+        and _leads_meeting(actor, meeting)
+    )
+
+
+def can_sign_off_meeting(actor: Actor, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.HELD and _leads_meeting(actor, meeting)
+
+
+def can_add_addendum(actor: Actor, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.SIGNED_OFF and _leads_meeting(actor, meeting)
+
+
+def can_prepare_meeting(actor: Actor, meeting: Meeting) -> bool:
+    """The group's teacher fills in the preparation checklist and their own summary of a
+    group meeting, until it is signed off."""
+    return (
+        meeting.kind == MeetingKind.GROUP
+        and meeting.status != MeetingStatus.SIGNED_OFF
+        and meeting.school_id == getattr(actor.school, "pk", None)
+        and actor.has(Role.TEACHER)
+        and Group.objects.taught_by(actor.user, on=actor.today).filter(pk=meeting.group_id).exists()
     )
 
 

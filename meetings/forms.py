@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, MeetingKind
+from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind
 from pupils.models import Group
 from schools.models import Period, SchoolYear
 
@@ -154,3 +154,86 @@ class RescheduleForm(forms.Form):
             }
         )
         self.helper = _helper(action, _("Save"))
+
+
+# The group meeting (slice 2) ---------------------------------------------------------------
+
+TEXT_MAX_LENGTH = 10000
+
+
+def _text(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MinutesForm(forms.Form):
+    """The IB's minutes: the fixed agenda and the report, over the version they saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, minutes, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in AGENDA:
+            self.fields[name] = _text(label)
+        self.fields["report"] = _text(_("Report"))
+        self.fields["report"].widget.attrs["rows"] = 6
+        self.fields["version"] = self.fields.pop("version")
+        self.initial.update({name: getattr(minutes, name) for name in self.text_fields})
+        self.initial["version"] = minutes.version
+        self.helper = _helper(action, _("Save the minutes"))
+
+    @property
+    def text_fields(self) -> list[str]:
+        return [name for name in self.fields if name != "version"]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name].strip() for name in self.text_fields}
+
+
+class SummaryForm(forms.Form):
+    """The teacher's own short summary of the group meeting."""
+
+    teacher_summary = _text(_("Summary of the teacher"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, minutes, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(
+            {"teacher_summary": minutes.teacher_summary, "version": minutes.version}
+        )
+        self.helper = _helper(action, _("Save the summary"))
+
+    def values(self) -> dict:
+        return {"teacher_summary": self.cleaned_data["teacher_summary"].strip()}
+
+
+class PreparationForm(forms.Form):
+    """The teacher's preparation checklist."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, preparation, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CHECKLIST:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+        self.fields["version"] = self.fields.pop("version")
+        self.initial.update({name: getattr(preparation, name) for name, _label in CHECKLIST})
+        self.initial["version"] = preparation.version
+        self.helper = _helper(action, _("Save the preparation"))
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name, _label in CHECKLIST}
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("Addendum"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(action, _("Add the addendum"))

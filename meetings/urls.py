@@ -17,6 +17,12 @@ urlpatterns = [
     path("jaarplanning/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("jaarplanning/<int:pk>/wijzigen/", views.meeting_edit, name="meeting_edit"),
     path("jaarplanning/<int:pk>/annuleren/", views.meeting_cancel, name="meeting_cancel"),
+    path("jaarplanning/<int:pk>/verslag/", views.minutes_save, name="minutes_save"),
+    path("jaarplanning/<int:pk>/samenvatting/", views.summary_save, name="summary_save"),
+    path("jaarplanning/<int:pk>/voorbereiding/", views.preparation_save, name="preparation_save"),
+    path("jaarplanning/<int:pk>/gehouden/", views.meeting_held, name="meeting_held"),
+    path("jaarplanning/<int:pk>/ondertekenen/", views.meeting_sign_off, name="meeting_sign_off"),
+    path("jaarplanning/<int:pk>/aanvulling/", views.addendum_add, name="addendum_add"),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
 ]

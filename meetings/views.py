@@ -14,12 +14,21 @@ from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
 from meetings import actions
-from meetings.forms import CareTeamMeetingsForm, GroupMeetingsForm, MeetingForm, RescheduleForm
-from meetings.models import Meeting, MeetingKind
+from meetings.forms import (
+    AddendumForm,
+    CareTeamMeetingsForm,
+    GroupMeetingsForm,
+    MeetingForm,
+    MinutesForm,
+    PreparationForm,
+    RescheduleForm,
+    SummaryForm,
+)
+from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind, Minutes, Preparation
 from pupils.models import Group
 from schools.models import Period, SchoolYear
 
@@ -304,33 +313,245 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = access.actor_for(request)
     meeting = access.get_meeting_or_404(request, pk)
+    return _render_detail(request, meeting)
+
+
+def _minutes(meeting: Meeting) -> Minutes:
+    """The meeting's minutes, or empty ones at version 1 when none were written yet."""
+    return Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+
+
+def _preparation(meeting: Meeting) -> Preparation:
+    return Preparation.objects.filter(meeting=meeting).first() or Preparation(meeting=meeting)
+
+
+def _render_detail(
+    request: HttpRequest, meeting: Meeting, *, status: int = 200, **forms
+) -> HttpResponse:
+    """The meeting's page; `forms` holds a bound form sent back (422 or 409) and, after a
+    stale save, the version saved meanwhile (`current`)."""
+    actor = access.actor_for(request)
     attendees = list(meeting.attendees.select_related("user").order_by("pk"))
     items = list(meeting.items.select_related("pupil").order_by("position", "pk"))
     visible = access.item_pupils_visible(actor, items)
     access.note_pupils(request, sorted(visible))
-    overview = plan = None
+    context = {
+        "meeting": meeting,
+        "attendees": attendees,
+        "items": [(item, item.pupil_id in visible) for item in items],
+        "overview": None,
+        "plan": None,
+        "can_reschedule": access.can_reschedule_meeting(actor, meeting),
+    }
     if meeting.kind == MeetingKind.GROUP:
-        overview = (
-            access.overviews_visible(actor)
-            .filter(group=meeting.group_id, period=meeting.period_id)
-            .select_related("plan")
-            .first()
-        )
-        plan = getattr(overview, "plan", None) if overview else None
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "attendees": attendees,
-            "items": [(item, item.pupil_id in visible) for item in items],
-            "overview": overview,
-            "plan": plan,
-            "can_reschedule": access.can_reschedule_meeting(actor, meeting),
-        },
+        context.update(_group_meeting_context(actor, meeting, forms))
+    current = context["current"] = forms.get("current")
+    if current:
+        record = current["record"]
+        if isinstance(record, Minutes):
+            context["current_agenda"] = [
+                *((label, getattr(record, name)) for name, label in AGENDA),
+                (_("Report"), record.report),
+            ]
+            context["current_summary"] = record.teacher_summary
+        else:
+            context["current_checklist"] = [
+                (label, getattr(record, name)) for name, label in CHECKLIST
+            ]
+    return render(request, "meetings/meeting_detail.html", context, status=status)
+
+
+def _group_meeting_context(actor: access.Actor, meeting: Meeting, forms: dict) -> dict:
+    overview = (
+        access.overviews_visible(actor)
+        .filter(group=meeting.group_id, period=meeting.period_id)
+        .select_related("plan", "group")
+        .first()
     )
+    plan = getattr(overview, "plan", None) if overview else None
+    minutes = _minutes(meeting)
+    preparation = _preparation(meeting)
+    can_minute = access.can_minute_meeting(actor, meeting)
+    can_prepare = access.can_prepare_meeting(actor, meeting)
+    can_add_addendum = access.can_add_addendum(actor, meeting)
+    url = lambda name: reverse(f"meetings:{name}", args=[meeting.pk])  # noqa: E731
+    return {
+        "overview": overview,
+        "plan": plan,
+        "can_send_overview": overview is not None and access.can_send_overview(actor, overview),
+        "minutes": minutes,
+        "agenda": [(label, getattr(minutes, name)) for name, label in AGENDA],
+        "preparation": preparation,
+        "checklist": [(label, getattr(preparation, name)) for name, label in CHECKLIST],
+        "addenda": list(meeting.addenda.select_related("author").order_by("created_at", "pk")),
+        "can_minute": can_minute,
+        "can_prepare": can_prepare,
+        "can_mark_held": access.can_mark_meeting_held(actor, meeting),
+        "can_sign_off": access.can_sign_off_meeting(actor, meeting),
+        "can_add_addendum": can_add_addendum,
+        "minutes_form": forms.get("minutes_form")
+        or (MinutesForm(minutes=minutes, action=url("minutes_save")) if can_minute else None),
+        "summary_form": forms.get("summary_form")
+        or (SummaryForm(minutes=minutes, action=url("summary_save")) if can_prepare else None),
+        "preparation_form": forms.get("preparation_form")
+        or (
+            PreparationForm(preparation=preparation, action=url("preparation_save"))
+            if can_prepare
+            else None
+        ),
+        "addendum_form": forms.get("addendum_form")
+        or (AddendumForm(action=url("addendum_add")) if can_add_addendum else None),
+    }
+
+
+def _save_versioned(request, pk, *, allowed, form_class, record_for, save, name, done):
+    """Save one of the group meeting's versioned forms: 422 with the input kept when it does
+    not validate, 409 with both versions when someone else saved meanwhile."""
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not allowed(actor, meeting):
+        raise Http404
+    record = record_for(meeting)
+    key = "preparation" if form_class is PreparationForm else "minutes"
+    action = reverse(f"meetings:{name}", args=[meeting.pk])
+    form = form_class(request.POST, action=action, **{key: record})
+    if form.is_valid():
+        try:
+            save(
+                meeting=meeting,
+                values=form.values(),
+                seen_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except actions.StaleMinutes as stale:
+            return _stale(request, meeting, form_class, stale.current, key, action)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, done)
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    elif "version" in form.errors:
+        return _stale(request, meeting, form_class, record_for(meeting), key, action)
+    return _render_detail(request, meeting, status=422, **{f"{_form_key(form_class)}": form})
+
+
+def _form_key(form_class) -> str:
+    return {
+        MinutesForm: "minutes_form",
+        SummaryForm: "summary_form",
+        PreparationForm: "preparation_form",
+    }[form_class]
+
+
+def _stale(request, meeting, form_class, current, key, action) -> HttpResponse:
+    """The form again with what the person typed, now over the current version, beside the
+    version saved meanwhile."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = form_class(data, action=action, **{key: current})
+    form.is_valid()
+    messages.warning(
+        request,
+        _("Someone else saved this while you were editing it. Check both versions."),
+    )
+    return _render_detail(
+        request,
+        meeting,
+        status=409,
+        current={"form": _form_key(form_class), "record": current},
+        **{_form_key(form_class): form},
+    )
+
+
+@require_POST
+def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_versioned(
+        request,
+        pk,
+        allowed=access.can_minute_meeting,
+        form_class=MinutesForm,
+        record_for=_minutes,
+        save=actions.save_minutes,
+        name="minutes_save",
+        done=_("The minutes have been saved."),
+    )
+
+
+@require_POST
+def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_versioned(
+        request,
+        pk,
+        allowed=access.can_prepare_meeting,
+        form_class=SummaryForm,
+        record_for=_minutes,
+        save=actions.save_minutes,
+        name="summary_save",
+        done=_("Your summary has been saved."),
+    )
+
+
+@require_POST
+def preparation_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_versioned(
+        request,
+        pk,
+        allowed=access.can_prepare_meeting,
+        form_class=PreparationForm,
+        record_for=_preparation,
+        save=actions.save_preparation,
+        name="preparation_save",
+        done=_("The preparation has been saved."),
+    )
+
+
+@require_POST
+def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not access.can_minute_meeting(actor, meeting):
+        raise Http404
+    try:
+        actions.mark_held(meeting=meeting, by=request.user, today=actor.today)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("The meeting has been marked as held."))
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+def meeting_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not access.can_minute_meeting(actor, meeting):
+        raise Http404
+    try:
+        actions.sign_off(meeting=meeting, by=request.user)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("The minutes have been signed off."))
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = access.actor_for(request)
+    meeting = access.get_meeting_or_404(request, pk)
+    if not access.can_add_addendum(actor, meeting):
+        raise Http404
+    form = AddendumForm(request.POST, action=reverse("meetings:addendum_add", args=[meeting.pk]))
+    if form.is_valid():
+        try:
+            actions.add_addendum(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("The addendum has been added."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return _render_detail(request, meeting, status=422, addendum_form=form)
 
 
 @require_http_methods(["GET", "POST"])

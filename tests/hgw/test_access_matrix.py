@@ -247,6 +247,18 @@ def meeting(world):
     return {"pk": _meeting(world).pk}
 
 
+def signed_off_meeting(world):
+    """The group meeting above, held and signed off by the IB (no overview: nothing blocks)."""
+    from meetings import actions
+
+    found = _meeting(world)
+    if found.status == "planned":
+        ib = world.users["care_coordinator"]
+        actions.mark_held(meeting=found, by=ib, today=found.date)
+        actions.sign_off(meeting=found, by=ib)
+    return {"pk": found.pk}
+
+
 def feed_token(world):
     from meetings.actions import renew_calendar_feed
 
@@ -454,6 +466,27 @@ MATRIX: dict[str, Entry] = {
     "meetings:meeting_edit": Entry(_only({"care_coordinator": 200}), kwargs=meeting),
     # The confirmation page (the meeting stays).
     "meetings:meeting_cancel": Entry(_only({"care_coordinator": 200}), kwargs=meeting),
+    # The group meeting held, minuted and signed off: the IB leads and minutes, the group's
+    # teacher prepares and summarises; every save answers with the meeting page (302).
+    "meetings:minutes_save": Entry(
+        _only({"care_coordinator": 302}), kwargs=meeting, method="post", data={"version": 1}
+    ),
+    "meetings:summary_save": Entry(
+        _only({"teacher": 302}), kwargs=meeting, method="post", data={"version": 1}
+    ),
+    "meetings:preparation_save": Entry(
+        _only({"teacher": 302}), kwargs=meeting, method="post", data={"version": 1}
+    ),
+    "meetings:meeting_held": Entry(_only({"care_coordinator": 302}), kwargs=meeting, method="post"),
+    "meetings:meeting_sign_off": Entry(
+        _only({"care_coordinator": 302}), kwargs=meeting, method="post"
+    ),
+    "meetings:addendum_add": Entry(
+        _only({"care_coordinator": 302}),
+        kwargs=signed_off_meeting,
+        method="post",
+        data={"text": "Correctie"},
+    ),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).
