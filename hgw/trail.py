@@ -195,6 +195,10 @@ PAGE_NAMES = {
     "groupplans:plan_week": gettext_lazy("group plan, week view"),
     "groupplans:subgroup_from_library": gettext_lazy("group plan, using a library entry"),
     "meetings:meeting_detail": gettext_lazy("meeting"),
+    "meetings:minutes_save": gettext_lazy("meeting, saving the minutes"),
+    "meetings:summary_save": gettext_lazy("meeting, saving the teacher's summary"),
+    "meetings:preparation_save": gettext_lazy("meeting, saving the preparation"),
+    "meetings:addendum_add": gettext_lazy("meeting, adding an addendum"),
 }
 
 

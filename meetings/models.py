@@ -320,8 +320,8 @@ class Minutes(models.Model):
     history = pupil_history()
 
     class Meta:
-        verbose_name = _("minutes")
-        verbose_name_plural = _("minutes")
+        verbose_name = _("meeting minutes")
+        verbose_name_plural = _("meeting minutes")
 
     def __str__(self) -> str:
         return str(self.meeting)

@@ -83,8 +83,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'historical minutes',
-                'verbose_name_plural': 'historical minutes',
+                'verbose_name': 'historical meeting minutes',
+                'verbose_name_plural': 'historical meeting minutes',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
@@ -139,8 +139,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'minutes',
-                'verbose_name_plural': 'minutes',
+                'verbose_name': 'meeting minutes',
+                'verbose_name_plural': 'meeting minutes',
             },
         ),
         migrations.CreateModel(

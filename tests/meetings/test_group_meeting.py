@@ -13,6 +13,14 @@ from meetings.models import Addendum, MeetingStatus, Minutes
 pytestmark = pytest.mark.django_db
 
 
+def _nl(text: str) -> str:
+    """What the page says in Dutch (the English text until its translation is merged)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return translation.gettext(text)
+
+
 def _after(meeting) -> datetime.date:
     return meeting.date + datetime.timedelta(days=1)
 
@@ -160,3 +168,147 @@ def test_an_addendum_only_after_sign_off(group_meeting, ib):
     addendum = actions.add_addendum(meeting=group_meeting, text=" Correctie ", by=ib)
     assert (addendum.text, addendum.author) == ("Correctie", ib)
     assert Addendum.objects.count() == 1
+
+
+# Pages ------------------------------------------------------------------------------------
+
+
+def _url(name, meeting):
+    from django.urls import reverse
+
+    return reverse(f"meetings:{name}", args=[meeting.pk])
+
+
+MINUTES = {
+    "questions": "Hoe help ik Sanne bij rekenen?",
+    "plan_evaluation": "Doelen grotendeels behaald.",
+    "group_points": "Rust in de groep.",
+    "pupils_zoom": "",
+    "plan_execution": "",
+    "motivation": "",
+    "class_visit": "Week 12",
+    "registrations": "",
+    "report": "Goed gesprek.",
+}
+
+
+def test_the_ib_minutes_the_meeting(group_meeting, client_for):
+    client = client_for("care_coordinator")
+    page = client.get(_url("meeting_detail", group_meeting)).content.decode()
+    assert _nl("Questions of teacher and IB") in page and _nl("Class visit") in page
+    response = client.post(_url("minutes_save", group_meeting), {**MINUTES, "version": 1})
+    assert response.status_code == 302
+    minutes = Minutes.objects.get()
+    assert (minutes.class_visit, minutes.version) == ("Week 12", 2)
+
+
+def test_a_stale_minutes_save_answers_409_with_both_versions(group_meeting, ib, client_for):
+    actions.save_minutes(
+        meeting=group_meeting, values={"report": "Eerder opgeslagen"}, seen_version=1, by=ib
+    )
+    response = client_for("care_coordinator").post(
+        _url("minutes_save", group_meeting), {**MINUTES, "report": "Mijn tekst", "version": 1}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Eerder opgeslagen" in page and "Mijn tekst" in page
+    assert Minutes.objects.get().report == "Eerder opgeslagen"
+
+
+def test_too_long_minutes_answer_422_with_the_input_kept(group_meeting, client_for):
+    response = client_for("care_coordinator").post(
+        _url("minutes_save", group_meeting),
+        {**MINUTES, "questions": "x" * 10001, "group_points": "Bewaard", "version": 1},
+    )
+    assert response.status_code == 422
+    assert "Bewaard" in response.content.decode()
+    assert not Minutes.objects.exists()
+
+
+def test_the_teacher_prepares_and_summarises_but_does_not_minute(group_meeting, client_for):
+    client = client_for("teacher")
+    page = client.get(_url("meeting_detail", group_meeting)).content.decode()
+    assert 'name="plan_evaluated"' in page and 'name="teacher_summary"' in page
+    assert 'name="report"' not in page
+    assert client.post(_url("minutes_save", group_meeting), {"version": 1}).status_code == 404
+    client.post(_url("preparation_save", group_meeting), {"plan_evaluated": "on", "version": 1})
+    client.post(
+        _url("summary_save", group_meeting), {"teacher_summary": "Meer instructie", "version": 1}
+    )
+    assert Minutes.objects.get().teacher_summary == "Meer instructie"
+    assert group_meeting.preparation.plan_evaluated
+
+
+def test_the_teacher_is_sent_to_the_overviews_send_step(group_meeting, world, period, client_for):
+    overview = overview_actions.create_overview(
+        group=world.group, period=period, by=world.users["teacher"]
+    )
+    page = client_for("teacher").get(_url("meeting_detail", group_meeting)).content.decode()
+    from django.urls import reverse
+
+    assert reverse("groupplans:overview_send", args=[overview.pk]) in page
+
+
+def test_the_director_reads_only(group_meeting, client_for):
+    client = client_for("director")
+    page = client.get(_url("meeting_detail", group_meeting)).content.decode()
+    assert "<textarea" not in page and 'type="checkbox"' not in page
+    assert client.post(_url("meeting_held", group_meeting)).status_code == 404
+    assert client.post(_url("summary_save", group_meeting), {"version": 1}).status_code == 404
+
+
+def test_held_and_signed_off_through_the_page(group_meeting, ib, client_for):
+    from django.utils import timezone
+
+    group_meeting.date = timezone.localdate()
+    group_meeting.save()
+    client = client_for("care_coordinator")
+    assert client.get(_url("meeting_held", group_meeting)).status_code == 405
+    client.post(_url("meeting_held", group_meeting))
+    client.post(_url("meeting_sign_off", group_meeting))
+    group_meeting.refresh_from_db()
+    assert group_meeting.status == MeetingStatus.SIGNED_OFF
+    page = client.get(_url("meeting_detail", group_meeting)).content.decode()
+    assert _nl("Signed off by %(name)s on %(date)s").split("%")[0] in page
+    assert "<textarea" in page  # only the addendum's
+    assert 'name="report"' not in page
+    response = client.post(_url("addendum_add", group_meeting), {"text": ""})
+    assert response.status_code == 422
+    client.post(_url("addendum_add", group_meeting), {"text": "Datum klassenbezoek gewijzigd"})
+    page = client.get(_url("meeting_detail", group_meeting)).content.decode()
+    assert "Datum klassenbezoek gewijzigd" in page
+
+
+def test_a_draft_overview_blocks_the_sign_off_with_a_message(
+    group_meeting, ib, world, period, client_for
+):
+    overview_actions.create_overview(group=world.group, period=period, by=world.users["teacher"])
+    _held(group_meeting, ib)
+    client = client_for("care_coordinator")
+    response = client.post(_url("meeting_sign_off", group_meeting), follow=True)
+    message = _nl(
+        "The teacher has not sent the group overview to the IB yet; it can be signed off "
+        "once it has been sent."
+    )
+    assert message.replace("'", "&#x27;") in response.content.decode()
+    group_meeting.refresh_from_db()
+    assert group_meeting.status == MeetingStatus.HELD
+
+
+def test_the_group_meeting_page_runs_a_constant_number_of_queries(group_meeting, ib, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("care_coordinator")
+    url = _url("meeting_detail", group_meeting)
+    client.get(url)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(url)
+    actions.save_minutes(meeting=group_meeting, values=MINUTES, seen_version=1, by=ib)
+    _held(group_meeting, ib)
+    actions.sign_off(meeting=group_meeting, by=ib)
+    for n in range(3):
+        actions.add_addendum(meeting=group_meeting, text=f"Aanvulling {n}", by=ib)
+    with CaptureQueriesContext(connection) as full:
+        client.get(url)
+    assert len(full) <= len(empty) + 1  # the signer's name

@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD, force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX, _overview, _plan
+from tests.hgw.test_access_matrix import MATRIX, _meeting, _overview, _plan, signed_off_meeting
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -210,6 +210,25 @@ def _with_periods(world) -> None:
     ensure_default_periods(school=world.school, school_year=world.group.school_year)
 
 
+def _meeting_due(world) -> dict:
+    """The group meeting of the access matrix, on today's date (so it can be held)."""
+    from django.utils import timezone
+
+    found = _meeting(world)
+    found.date = timezone.localdate()
+    found.save()
+    return {"pk": found.pk}
+
+
+def _held_meeting(world) -> dict:
+    from meetings import actions
+
+    found = _meeting(world)
+    if found.status == "planned":
+        actions.mark_held(meeting=found, by=world.users["care_coordinator"], today=found.date)
+    return {"pk": found.pk}
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -333,6 +352,25 @@ FORMS: dict[str, FormSpec] = {
     "meetings:meeting_edit": FormSpec("care_coordinator", saves=True),
     "meetings:meeting_cancel": FormSpec("care_coordinator"),
     "meetings:feed_link": FormSpec("teacher"),
+    # The group meeting: minutes, summary, checklist and addenda are free text or ticks, so
+    # they save once; after that the version is stale and a save shows both versions.
+    "meetings:minutes_save": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=_held_meeting, saves=True
+    ),
+    "meetings:summary_save": FormSpec("teacher", page="meetings:meeting_detail", saves=True),
+    "meetings:preparation_save": FormSpec("teacher", page="meetings:meeting_detail", saves=True),
+    "meetings:meeting_held": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=_meeting_due, saves=True
+    ),
+    "meetings:meeting_sign_off": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=_held_meeting, saves=True
+    ),
+    "meetings:addendum_add": FormSpec(
+        "care_coordinator",
+        page="meetings:meeting_detail",
+        kwargs=signed_off_meeting,
+        saves=True,
+    ),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
