@@ -312,3 +312,25 @@ def test_the_group_meeting_page_runs_a_constant_number_of_queries(group_meeting,
     with CaptureQueriesContext(connection) as full:
         client.get(url)
     assert len(full) <= len(empty) + 1  # the signer's name
+
+
+def test_after_seeing_the_other_version_the_save_goes_through(group_meeting, ib, client_for):
+    """The concurrency rule of tests/security/test_concurrency.py, for the minutes (a part of
+    the meeting's page, not a form page of its own, so not in its EDITABLE)."""
+    actions.save_minutes(meeting=group_meeting, values={"report": "Eerst"}, seen_version=1, by=ib)
+    client = client_for("care_coordinator")
+    url = _url("minutes_save", group_meeting)
+    stale = client.post(url, {**MINUTES, "report": "Daarna", "version": 1})
+    assert stale.status_code == 409
+    now_seen = stale.context["minutes_form"].data["version"]
+    assert client.post(url, {**MINUTES, "report": "Daarna", "version": now_seen}).status_code == 302
+    assert Minutes.objects.get().report == "Daarna"
+
+
+def test_saving_without_the_version_is_refused(group_meeting, ib, world, client_for):
+    actions.save_minutes(meeting=group_meeting, values={"report": "Eerst"}, seen_version=1, by=ib)
+    response = client_for("teacher").post(
+        _url("summary_save", group_meeting), {"teacher_summary": "Script"}
+    )
+    assert response.status_code == 409
+    assert Minutes.objects.get().teacher_summary == ""
