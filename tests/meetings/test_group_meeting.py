@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from groupplans import actions as overview_actions
 from groupplans.models import OverviewStatus
@@ -132,7 +133,7 @@ def test_a_draft_overview_blocks_the_sign_off(group_meeting, ib, world, period):
         group=world.group, period=period, by=world.users["teacher"]
     )
     _held(group_meeting, ib)
-    with pytest.raises(ValidationError, match="not sent"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not sent"):
         actions.sign_off(meeting=group_meeting, by=ib)
     group_meeting.refresh_from_db()
     overview.refresh_from_db()
