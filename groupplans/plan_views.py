@@ -2,6 +2,8 @@
 offer, the pupils per subgroup, the subgroups' goals and offer), saves over the version the
 person saw, starting it, evaluating it, and the next cycle."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -144,8 +146,8 @@ def _render_plan(
                 view.form = (
                     SubgroupForm(instance=view.subgroup, period=plan.period) if can_edit else None
                 )
-            view.conflict = conflict if conflict and conflict[0] == view.subgroup.pk else None
-        chosen.conflict = conflict if conflict and conflict[0] == ("s", section.pk) else None
+            view.conflict = conflict if view.form is bound else None
+        chosen.conflict = conflict if chosen.form is bound else None
         # Where a pupil can go: the area's groups, an offer of their own, and in part 2 out.
         targets = [(str(v.subgroup.pk), v.title) for v in chosen.standard]
         targets.append(("individual", _("individual")))
@@ -213,42 +215,54 @@ def _subgroup_or_404(plan: GroupPlan, subgroup_pk) -> Subgroup:
 def section_save(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     plan = _editable_plan_or_404(request, pk)
     section = _section_or_404(plan, section_pk)
-    form = SectionForm(request.POST, instance=section)
-    return _save(request, plan, section, form, f"section-{section.pk}", ("s", section.pk))
+    return _save(
+        request,
+        SectionForm(request.POST, instance=section),
+        saved_url=_area_url(plan, section.pk, f"section-{section.pk}"),
+        back_url=_area_url(plan, section.pk),
+        render=partial(_render_plan, request, plan),
+    )
 
 
 @require_POST
 def subgroup_save(request: HttpRequest, pk: int, subgroup_pk: int) -> HttpResponse:
     plan = _editable_plan_or_404(request, pk)
     subgroup = _subgroup_or_404(plan, subgroup_pk)
-    form = SubgroupForm(request.POST, instance=subgroup, period=plan.period)
-    return _save(request, plan, subgroup.section, form, f"subgroup-{subgroup.pk}", subgroup.pk)
+    return _save(
+        request,
+        SubgroupForm(request.POST, instance=subgroup, period=plan.period),
+        saved_url=_area_url(plan, subgroup.section_id, f"subgroup-{subgroup.pk}"),
+        back_url=_area_url(plan, subgroup.section_id),
+        render=partial(_render_plan, request, plan),
+    )
 
 
-def _save(request, plan, section, form, anchor: str, key) -> HttpResponse:
-    """Save a section's or subgroup's texts; a save over a newer version shows both."""
-    if form.is_valid():
-        try:
-            plan_actions.save_versioned(
-                obj=form.instance,
-                values=form.values(),
-                seen_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except plan_actions.Stale as stale:
-            conflict = (key, Conflict(stale.current, form))
-            # From now on the form stands over the version the person has now been shown.
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = stale.current.version
-            messages.error(request, _("Not saved: someone else changed this in the meantime."))
-            return _render_plan(request, plan, bound=form, conflict=conflict, status=409)
-        except ValidationError as problem:
-            messages.error(request, " ".join(problem.messages))
-            return redirect(_area_url(plan, section.pk))
-        messages.success(request, _("Saved."))
-        return redirect(_area_url(plan, section.pk, anchor))
-    messages.error(request, _("Not saved: please correct the fields marked below."))
-    return _render_plan(request, plan, bound=form, status=422)
+def _save(request, form, *, saved_url: str, back_url: str, render) -> HttpResponse:
+    """Save a section's, subgroup's or pupil's texts over the version the person saw. A save
+    over a newer version shows both (409); invalid input comes back with its errors (422).
+    `render(bound=, conflict=, status=)` shows the page again."""
+    if not form.is_valid():
+        messages.error(request, _("Not saved: please correct the fields marked below."))
+        return render(bound=form, conflict=None, status=422)
+    try:
+        plan_actions.save_versioned(
+            obj=form.instance,
+            values=form.values(),
+            seen_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except plan_actions.Stale as stale:
+        conflict = Conflict(stale.current, form)
+        # From now on the form stands over the version the person has now been shown.
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = stale.current.version
+        messages.error(request, _("Not saved: someone else changed this in the meantime."))
+        return render(bound=form, conflict=conflict, status=409)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect(back_url)
+    messages.success(request, _("Saved."))
+    return redirect(saved_url)
 
 
 @require_POST
@@ -328,32 +342,13 @@ def subgroup_evaluate(request: HttpRequest, pk: int, subgroup_pk: int) -> HttpRe
     form = SubgroupEvaluationForm(request.POST, instance=subgroup)
     url = reverse("groupplans:plan_evaluation", kwargs={"pk": plan.pk})
     url += f"?gebied={subgroup.section_id}#evaluation-{subgroup.pk}"
-    return _save_evaluation(request, plan, form, url)
-
-
-def _save_evaluation(request, plan, form, url) -> HttpResponse:
-    if form.is_valid():
-        try:
-            plan_actions.save_versioned(
-                obj=form.instance,
-                values=form.values(),
-                seen_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except plan_actions.Stale as stale:
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = stale.current.version
-            messages.error(request, _("Not saved: someone else changed this in the meantime."))
-            return _render_evaluation(
-                request, plan, bound=form, conflict=Conflict(stale.current, form), status=409
-            )
-        except ValidationError as problem:
-            messages.error(request, " ".join(problem.messages))
-            return redirect(url)
-        messages.success(request, _("Saved."))
-        return redirect(url)
-    messages.error(request, _("Not saved: please correct the fields marked below."))
-    return _render_evaluation(request, plan, bound=form, status=422)
+    return _save(
+        request,
+        form,
+        saved_url=url,
+        back_url=url,
+        render=partial(_render_evaluation, request, plan),
+    )
 
 
 @require_POST
@@ -371,7 +366,13 @@ def placement_save(request: HttpRequest, pk: int, placement_pk: int) -> HttpResp
     url += f"?gebied={placement.section_id}#placement-{placement.pk}"
     if not access.can_evaluate_plan(access.actor_for(request), plan):
         raise Http404
-    return _save_evaluation(request, plan, PlacementForm(request.POST, instance=placement), url)
+    return _save(
+        request,
+        PlacementForm(request.POST, instance=placement),
+        saved_url=url,
+        back_url=url,
+        render=partial(_render_evaluation, request, plan),
+    )
 
 
 def plan_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
