@@ -509,6 +509,37 @@ def item_pupils_visible(actor: Actor, items: list[MeetingItem]) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
+def can_view_item(actor: Actor, item: MeetingItem) -> bool:
+    """An item's minutes (the notes, the growth document, the outcome, the care team's
+    question): whoever may see the pupil's learning data and the meeting. `item.meeting`
+    must be one the actor may see (fetched through `meetings_visible`)."""
+    return item.pupil_id in item_pupils_visible(actor, [item])
+
+
+def can_view_advice(actor: Actor, item: MeetingItem) -> bool:
+    """A care-team item's advice, agreements and follow-up are sensitive: the IB of the
+    school sees them; the pupil's teacher once the IB has shared them; the director not
+    (reports only)."""
+    if item.meeting.school_id != getattr(actor.school, "pk", None):
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    return (
+        item.shared_at is not None
+        and actor.has(Role.TEACHER)
+        and item.pupil_id in item_pupils_visible(actor.only_as(Role.TEACHER), [item])
+    )
+
+
+def can_share_advice(actor: Actor, item: MeetingItem) -> bool:
+    return (
+        item.meeting.kind == MeetingKind.CARE_TEAM
+        and item.meeting.status == MeetingStatus.SIGNED_OFF
+        and item.shared_at is None
+        and _leads_meeting(actor, item.meeting)
+    )
+
+
 def meetings_in_feed(user) -> QuerySet[Meeting]:
     """The meetings on a person's calendar link: what they may see in the year plan at each
     school where they have a role today (the link has no session, so no chosen school)."""

@@ -18,6 +18,7 @@ from meetings.models import (
     Addendum,
     Attendee,
     CalendarFeed,
+    ItemOutcome,
     Meeting,
     MeetingItem,
     MeetingKind,
@@ -39,9 +40,10 @@ class StaleMeeting(Exception):
 
 
 class StaleMinutes(Exception):
-    """Someone else saved the minutes (or the preparation) after the person opened them."""
+    """Someone else saved the minutes, the preparation or an item's minutes after the person
+    opened them."""
 
-    def __init__(self, current: "Minutes | Preparation"):
+    def __init__(self, current: "Minutes | Preparation | MeetingItem"):
         super().__init__("stale minutes")
         self.current = current
 
@@ -418,6 +420,9 @@ def sign_off(*, meeting: Meeting, by) -> Meeting:
     current = _locked_meeting(meeting)
     if current.status != MeetingStatus.HELD:
         raise ValidationError(_("Only a held meeting can be signed off."))
+    missing = sign_off_problems(current)
+    if missing:
+        raise ValidationError(missing)
     if current.kind == MeetingKind.GROUP:
         overview = GroupOverview.objects.filter(
             group_id=current.group_id, period_id=current.period_id
@@ -440,15 +445,100 @@ def sign_off(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def add_addendum(*, meeting: Meeting, text: str, by) -> Addendum:
-    """A dated correction to signed-off minutes."""
+def add_addendum(*, meeting: Meeting, text: str, by, item: MeetingItem | None = None) -> Addendum:
+    """A dated correction to signed-off minutes; in a pupil or care-team meeting, to one
+    pupil's item (so each pupil's report holds only their own)."""
     current = _locked_meeting(meeting)
     if current.status != MeetingStatus.SIGNED_OFF:
         raise ValidationError(_("An addendum can be added once the minutes are signed off."))
+    if item is not None and item.meeting_id != current.pk:
+        raise ValidationError(_("This pupil is not on the agenda of this meeting."))
+    if item is None and current.kind != MeetingKind.GROUP:
+        raise ValidationError(_("Choose the pupil the addendum is about."))
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the addendum."))
-    return Addendum.objects.create(meeting=current, text=text, author=by)
+    return Addendum.objects.create(meeting=current, item=item, text=text, author=by)
+
+
+# Items: the minutes per pupil --------------------------------------------------------------
+
+# What an item's minutes hold, per kind of meeting.
+ITEM_FIELDS: dict[str, list[str]] = {
+    MeetingKind.GROUP: ["notes"],
+    MeetingKind.PUPIL: [
+        "going_well",
+        "difficult",
+        "insight",
+        "know_enough",
+        "outlook",
+        "teacher_needs",
+        "agreements",
+        "outcome",
+        "outcome_note",
+    ],
+    MeetingKind.CARE_TEAM: ["question", "advice", "agreements", "follow_up"],
+}
+
+
+@transaction.atomic
+def save_item(*, item: MeetingItem, values: Mapping, seen_version: int, by) -> MeetingItem:
+    """Save an item's minutes over the version the person saw, or raise StaleMinutes. Only
+    the fields of the meeting's kind (`ITEM_FIELDS`); locked once the meeting is signed off."""
+    meeting = _locked_meeting(item.meeting)
+    _check_not_signed_off(meeting)
+    current = MeetingItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if current.version != seen_version:
+        raise StaleMinutes(current)
+    fields = ITEM_FIELDS[meeting.kind]
+    if set(values) - set(fields):
+        raise ValidationError(_("These fields cannot be saved here."))
+    if values.get("outcome", "") not in ("", *ItemOutcome.values):
+        raise ValidationError(_("Choose one of the outcomes."))
+    changed = [name for name in fields if name in values and getattr(current, name) != values[name]]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, values[name])
+    current.version += 1
+    current.updated_by = by
+    current.updated_at = timezone.now()
+    current.save()
+    return current
+
+
+def sign_off_problems(meeting: Meeting) -> list[str]:
+    """What keeps a held meeting's minutes from being signed off: a pupil meeting needs an
+    outcome for every pupil, a care-team meeting the team's advice for every pupil."""
+    if meeting.kind == MeetingKind.PUPIL:
+        missing = meeting.items.filter(outcome="").select_related("pupil").order_by("position")
+        return [
+            _("No outcome yet for %(pupil)s.") % {"pupil": item.pupil.full_name} for item in missing
+        ]
+    if meeting.kind == MeetingKind.CARE_TEAM:
+        missing = meeting.items.filter(advice="").select_related("pupil").order_by("position")
+        return [
+            _("No advice yet for %(pupil)s.") % {"pupil": item.pupil.full_name} for item in missing
+        ]
+    return []
+
+
+@transaction.atomic
+def share_advice(*, item: MeetingItem, by) -> MeetingItem:
+    """The IB shares a care-team item's advice with the pupil's teacher (recorded: who, when).
+    Until then the teacher does not see it."""
+    current = MeetingItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    meeting = current.meeting
+    if meeting.kind != MeetingKind.CARE_TEAM:
+        raise ValidationError(_("Only a care-team item has advice to share."))
+    if meeting.status != MeetingStatus.SIGNED_OFF:
+        raise ValidationError(_("Advice can be shared once the minutes are signed off."))
+    if current.shared_at is not None:
+        return current
+    current.shared_by = by
+    current.shared_at = timezone.now()
+    current.save()
+    return current
 
 
 # The calendar link -------------------------------------------------------------------------

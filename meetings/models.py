@@ -213,6 +213,15 @@ class Attendee(models.Model):
         return self.user.full_name if self.user_id else self.name
 
 
+class ItemOutcome(models.TextChoices):
+    """A pupil meeting's conclusion about one pupil (the care route reads it)."""
+
+    PLAN_SUFFICES = "plan_suffices", _("the (sub)group plan can meet the needs")
+    IHP_NEEDED = "ihp_needed", _("an individual plan (IHP) is needed")
+    INVESTIGATE = "investigate", _("more investigation is needed")
+    OTHER = "other", _("other")
+
+
 class MeetingItem(models.Model):
     """One pupil discussed in a meeting. Later slices add the preparation and the minutes."""
 
@@ -226,6 +235,45 @@ class MeetingItem(models.Model):
     # For a care-team item: the names of the documents supplied, as the care route passed
     # them in (a snapshot; the documents themselves belong to the care route).
     documents = models.JSONField(_("documents supplied"), default=list, blank=True)
+    # A pupil meeting's item answers one submitted registration.
+    registration = models.OneToOneField(
+        "Registration",
+        on_delete=models.PROTECT,
+        related_name="item",
+        null=True,
+        blank=True,
+        verbose_name=_("registration"),
+    )
+    # The minutes of the item. A group meeting: what was said about the pupil.
+    notes = models.TextField(_("notes"), blank=True)
+    # A pupil meeting: the growth document's six steps (step 1 in two parts), pre-filled from
+    # the overview, the plans and the results when the item is made; after the meeting it is
+    # the report. Step 6 (`agreements`) is also a care-team item's agreements.
+    going_well = models.TextField(_("What goes well"), blank=True)
+    difficult = models.TextField(_("What is hard"), blank=True)
+    insight = models.TextField(
+        _("Insight: how could it be that things are as they are?"), blank=True
+    )
+    know_enough = models.TextField(_("Do we know enough to answer the questions?"), blank=True)
+    outlook = models.TextField(_("Outlook: what does it mean for the approach?"), blank=True)
+    teacher_needs = models.TextField(_("What does the teacher need?"), blank=True)
+    agreements = models.TextField(_("Agreements and planning"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ItemOutcome.choices, blank=True)
+    outcome_note = models.TextField(_("explanation of the outcome"), blank=True)
+    # A care-team item: the question put to the care team, its advice and the follow-up.
+    question = models.TextField(_("question for the care team"), blank=True)
+    advice = models.TextField(_("advice"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    # Care-team advice is sensitive: the teacher sees it once the IB shares it.
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -237,7 +285,16 @@ class MeetingItem(models.Model):
         verbose_name = _("meeting item")
         verbose_name_plural = _("meeting items")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "pupil"], name="meeting_item_one_per_pupil")
+            models.UniqueConstraint(fields=["meeting", "pupil"], name="meeting_item_one_per_pupil"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", *ItemOutcome.values]),
+                name="meeting_item_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_by__isnull=True, shared_at__isnull=True)
+                | Q(shared_by__isnull=False, shared_at__isnull=False),
+                name="meeting_item_shared_paired",
+            ),
         ]
         indexes = [models.Index(fields=["pupil", "meeting"], name="meeting_item_pupil")]
 
@@ -357,10 +414,19 @@ class Preparation(models.Model):
 
 
 class Addendum(models.Model):
-    """A dated correction to signed-off minutes: added, never edited."""
+    """A dated correction to signed-off minutes: added, never edited. In a pupil or
+    care-team meeting it belongs to one pupil's item, so a pupil's report holds only theirs."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="addenda", verbose_name=_("meeting")
+    )
+    item = models.ForeignKey(
+        MeetingItem,
+        on_delete=models.PROTECT,
+        related_name="addenda",
+        null=True,
+        blank=True,
+        verbose_name=_("meeting item"),
     )
     text = models.TextField(_("Addendum"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -374,3 +440,136 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} - {self.created_at:%Y-%m-%d}"
+
+
+# Pupil meetings and decisions (slice 3) ----------------------------------------------------
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def submitted(self) -> "RegistrationQuerySet":
+        return self.filter(submitted_at__isnull=False)
+
+    def waiting(self) -> "RegistrationQuerySet":
+        """Submitted and not yet on a pupil meeting's agenda."""
+        return self.submitted().filter(item__isnull=True)
+
+
+class Registration(models.Model):
+    """A registration for a pupil meeting (aanmelding): the teacher's question for help and
+    what has been tried. Made by the teacher (or the IB on their behalf), locked once
+    submitted and evidence from then on; the IB puts it on a pupil meeting's agenda."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("school")
+    )
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("pupil")
+    )
+    question = models.TextField(_("question for help"))
+    tried = models.TextField(_("what has been tried"))
+    going_well = models.TextField(_("what goes well"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = RegistrationQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("registration for a pupil meeting")
+        verbose_name_plural = _("registrations for a pupil meeting")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitted_by__isnull=True, submitted_at__isnull=True)
+                | Q(submitted_by__isnull=False, submitted_at__isnull=False),
+                name="registration_submitted_paired",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "submitted_at"], name="registration_school"),
+            models.Index(fields=["pupil", "created_at"], name="registration_pupil"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def open(self) -> "ActionPointQuerySet":
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today: datetime.date) -> "ActionPointQuerySet":
+        return self.open().filter(due_date__lt=today)
+
+    def ordered(self) -> "ActionPointQuerySet":
+        return self.order_by(models.F("done_at").asc(nulls_first=True), "due_date", "pk")
+
+
+class ActionPoint(models.Model):
+    """A decision of a meeting that someone owns (actiepunt): what, who, by when; about one
+    pupil when it hangs off an item."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="action_points", verbose_name=_("meeting")
+    )
+    item = models.ForeignKey(
+        MeetingItem,
+        on_delete=models.PROTECT,
+        related_name="action_points",
+        null=True,
+        blank=True,
+        verbose_name=_("pupil"),
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="action_points",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ActionPointQuerySet.as_manager()
+    history = pupil_history()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_by__isnull=True, done_at__isnull=True)
+                | Q(done_by__isnull=False, done_at__isnull=False),
+                name="action_point_done_paired",
+            ),
+        ]
+        # "My actions" and the overdue ones on the home page; a meeting's own list.
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_date"], name="action_point_owner"),
+            models.Index(fields=["meeting", "due_date"], name="action_point_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.due_date:%Y-%m-%d}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

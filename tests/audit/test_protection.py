@@ -51,6 +51,8 @@ def test_every_audit_and_history_table_is_protected(db):
         "meetings_historicaladdendum",
         "meetings_historicalminutes",
         "meetings_historicalpreparation",
+        "meetings_historicalregistration",
+        "meetings_historicalactionpoint",
         "accounts_historicalmembership",
         "accounts_securityevent",
         "schools_historicalschool",
