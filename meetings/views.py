@@ -343,6 +343,8 @@ def _render_detail(
         "overview": None,
         "plan": None,
         "can_reschedule": access.can_reschedule_meeting(actor, meeting),
+        "can_mark_held": access.can_mark_meeting_held(actor, meeting),
+        "can_sign_off": access.can_sign_off_meeting(actor, meeting),
     }
     if meeting.kind == MeetingKind.GROUP:
         context.update(_group_meeting_context(actor, meeting, forms))
@@ -387,8 +389,6 @@ def _group_meeting_context(actor: access.Actor, meeting: Meeting, forms: dict) -
         "addenda": list(meeting.addenda.select_related("author").order_by("created_at", "pk")),
         "can_minute": can_minute,
         "can_prepare": can_prepare,
-        "can_mark_held": access.can_mark_meeting_held(actor, meeting),
-        "can_sign_off": access.can_sign_off_meeting(actor, meeting),
         "can_add_addendum": can_add_addendum,
         "minutes_form": forms.get("minutes_form")
         or (MinutesForm(minutes=minutes, action=url("minutes_save")) if can_minute else None),
