@@ -509,14 +509,18 @@ def item_pupils_visible(actor: Actor, items: list[MeetingItem]) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
-def can_view_item(actor: Actor, item: MeetingItem) -> bool:
+def can_view_item(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
     """An item's minutes (the notes, the growth document, the outcome, the care team's
-    question): whoever may see the pupil's learning data and the meeting. `item.meeting`
-    must be one the actor may see (fetched through `meetings_visible`)."""
-    return item.pupil_id in item_pupils_visible(actor, [item])
+    question): whoever may see the pupil's learning data at the meeting's school. `visible`:
+    the ids `item_pupils_visible` gave for a list the item is in (saves a query per item)."""
+    if item.meeting.school_id != getattr(actor.school, "pk", None):
+        return False
+    if visible is None:
+        visible = item_pupils_visible(actor, [item])
+    return item.pupil_id in visible
 
 
-def can_view_advice(actor: Actor, item: MeetingItem) -> bool:
+def can_view_advice(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
     """A care-team item's advice, agreements and follow-up are sensitive: the IB of the
     school sees them; the pupil's teacher once the IB has shared them; the director not
     (reports only)."""
@@ -524,11 +528,11 @@ def can_view_advice(actor: Actor, item: MeetingItem) -> bool:
         return False
     if actor.has(Role.CARE_COORDINATOR):
         return True
-    return (
-        item.shared_at is not None
-        and actor.has(Role.TEACHER)
-        and item.pupil_id in item_pupils_visible(actor.only_as(Role.TEACHER), [item])
-    )
+    if item.shared_at is None or not actor.has(Role.TEACHER):
+        return False
+    if visible is None:
+        visible = item_pupils_visible(actor.only_as(Role.TEACHER), [item])
+    return item.pupil_id in visible
 
 
 def can_share_advice(actor: Actor, item: MeetingItem) -> bool:
@@ -537,6 +541,29 @@ def can_share_advice(actor: Actor, item: MeetingItem) -> bool:
         and item.meeting.status == MeetingStatus.SIGNED_OFF
         and item.shared_at is None
         and _leads_meeting(actor, item.meeting)
+    )
+
+
+def can_download_item_report(
+    actor: Actor, item: MeetingItem, visible: set[int] | None = None
+) -> bool:
+    """A signed-off pupil or care-team item's report (filed in the pupil's dossier): whoever
+    may read the whole item; for a care-team item that includes its advice."""
+    meeting = item.meeting
+    if meeting.status != MeetingStatus.SIGNED_OFF or meeting.kind == MeetingKind.GROUP:
+        return False
+    if meeting.kind == MeetingKind.CARE_TEAM:
+        return can_view_advice(actor, item, visible)
+    return can_view_item(actor, item, visible)
+
+
+def can_download_meeting_report(actor: Actor, meeting: Meeting) -> bool:
+    """A signed-off group meeting's report (filed with the group): the IB, the director and
+    the group's teachers. `meeting` must be one the actor may see."""
+    return (
+        meeting.kind == MeetingKind.GROUP
+        and meeting.status == MeetingStatus.SIGNED_OFF
+        and groups_visible(actor).filter(pk=meeting.group_id).exists()
     )
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
 from groupplans.models import OverviewRow, Placement
-from meetings.models import MeetingItem
+from meetings.models import MeetingItem, Registration
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 from schools.models import School
 
@@ -65,6 +65,7 @@ REVISION_SOURCES = [
     RevisionSource(
         "meeting_item", MeetingItem, "pupil_id", ("meeting__group", "created_by"), learning=True
     ),
+    RevisionSource("registration", Registration, "pupil_id", ("created_by",), learning=True),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
 
@@ -199,6 +200,12 @@ PAGE_NAMES = {
     "meetings:summary_save": gettext_lazy("meeting, saving the teacher's summary"),
     "meetings:preparation_save": gettext_lazy("meeting, saving the preparation"),
     "meetings:addendum_add": gettext_lazy("meeting, adding an addendum"),
+    "meetings:zoom_in": gettext_lazy("group meeting, zooming in on a pupil"),
+    "meetings:meeting_report": gettext_lazy("group meeting report (PDF)"),
+    "meetings:item_detail": gettext_lazy("pupil on a meeting's agenda"),
+    "meetings:item_addendum_add": gettext_lazy("pupil on a meeting's agenda, adding an addendum"),
+    "meetings:item_report": gettext_lazy("meeting report of a pupil (PDF)"),
+    "meetings:pupil_meetings": gettext_lazy("pupil dossier: besprekingen"),
 }
 
 
@@ -376,6 +383,8 @@ def _describe(kind: str, record) -> str:
             "plan": record.section.plan,
             "area": record.section.area,
         }
+    if kind == "registration":
+        return _("registration for a pupil meeting")
     if kind == "meeting_item":
         meeting = getattr(record, "meeting", None)
         return str(meeting) if meeting is not None else _("(deleted since)")

@@ -463,6 +463,47 @@ def add_addendum(*, meeting: Meeting, text: str, by, item: MeetingItem | None = 
 
 # Items: the minutes per pupil --------------------------------------------------------------
 
+
+def group_pupils(meeting: Meeting):
+    """The pupils a group meeting may zoom in on: those enrolled in its group during its
+    period."""
+    from groupplans.actions import enrolments_in_period
+
+    enrolled = enrolments_in_period(meeting.group, meeting.period).values("pupil_id")
+    return Pupil.objects.filter(pk__in=enrolled)
+
+
+@transaction.atomic
+def add_group_item(*, meeting: Meeting, pupil: Pupil, by) -> MeetingItem:
+    """Zoom in on a pupil of the group in a group meeting: an item with notes of its own."""
+    current = _locked_meeting(meeting)
+    if current.kind != MeetingKind.GROUP:
+        raise ValidationError(_("Only a group meeting zooms in on pupils of its group."))
+    _check_not_signed_off(current)
+    if not group_pupils(current).filter(pk=pupil.pk).exists():
+        raise ValidationError(_("This pupil is not in the group in this period."))
+    if current.items.filter(pupil=pupil).exists():
+        raise ValidationError(_("This pupil is already on the agenda."))
+    last = current.items.aggregate(last=Max("position"))["last"] or 0
+    return MeetingItem.objects.create(
+        meeting=current, pupil=pupil, position=last + 1, created_by=by
+    )
+
+
+@transaction.atomic
+def remove_group_item(*, item: MeetingItem, by) -> None:
+    """Take a pupil off a group meeting's agenda before sign-off, as long as no action point
+    hangs off them (the revision of the notes stays)."""
+    meeting = _locked_meeting(item.meeting)
+    if meeting.kind != MeetingKind.GROUP:
+        raise ValidationError(_("Only a group meeting zooms in on pupils of its group."))
+    _check_not_signed_off(meeting)
+    current = MeetingItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if current.action_points.exists():
+        raise ValidationError(_("Action points are about this pupil; remove or move them first."))
+    current.delete()
+
+
 # What an item's minutes hold, per kind of meeting.
 ITEM_FIELDS: dict[str, list[str]] = {
     MeetingKind.GROUP: ["notes"],

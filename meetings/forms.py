@@ -237,3 +237,36 @@ class AddendumForm(forms.Form):
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, _("Add the addendum"))
+
+
+class ItemMinutesForm(forms.Form):
+    """An item's minutes over the version the person saw: a group meeting's notes about one
+    pupil, or a care-team item's question, advice, agreements and follow-up."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, item, names: list[str], action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in names:
+            label = item._meta.get_field(name).verbose_name
+            self.fields[name] = _text(label[:1].upper() + label[1:])
+        self.fields["version"] = self.fields.pop("version")
+        self.initial.update({name: getattr(item, name) for name in names})
+        self.initial["version"] = item.version
+        self.names = names
+        self.helper = _helper(action, _("Save"))
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name].strip() for name in self.names}
+
+
+class ZoomInForm(forms.Form):
+    """A pupil of the group to zoom in on in a group meeting."""
+
+    pupil = forms.ModelChoiceField(label=_("Pupil"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, pupils, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
+        self.fields["pupil"].label_from_instance = lambda pupil: pupil.full_name
+        self.helper = _helper(action, _("Zoom in on this pupil"))

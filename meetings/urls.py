@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import feed_views, views
+from meetings import feed_views, item_views, pupil_views, report_views, views
 
 app_name = "meetings"
 
@@ -23,6 +23,23 @@ urlpatterns = [
     path("jaarplanning/<int:pk>/gehouden/", views.meeting_held, name="meeting_held"),
     path("jaarplanning/<int:pk>/ondertekenen/", views.meeting_sign_off, name="meeting_sign_off"),
     path("jaarplanning/<int:pk>/aanvulling/", views.addendum_add, name="addendum_add"),
+    path("jaarplanning/<int:pk>/inzoomen/", item_views.zoom_in, name="zoom_in"),
+    path("jaarplanning/<int:pk>/verslag.pdf", report_views.meeting_report, name="meeting_report"),
+    path("besprekingspunten/<int:pk>/", item_views.item_detail, name="item_detail"),
+    path("besprekingspunten/<int:pk>/delen/", item_views.item_share, name="item_share"),
+    path(
+        "besprekingspunten/<int:pk>/aanvulling/",
+        item_views.item_addendum_add,
+        name="item_addendum_add",
+    ),
+    path("besprekingspunten/<int:pk>/verwijderen/", item_views.item_remove, name="item_remove"),
+    path("besprekingspunten/<int:pk>/verslag.pdf", report_views.item_report, name="item_report"),
+    path(
+        "leerlingen/<int:pk>/tab/besprekingen/",
+        pupil_views.pupil_meetings,
+        name="pupil_meetings",
+    ),
+    path("groepen/<int:pk>/besprekingen/", pupil_views.group_meetings, name="group_meetings"),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
 ]

@@ -28,6 +28,7 @@ from meetings.forms import (
     RescheduleForm,
     SummaryForm,
 )
+from meetings.item_views import zoom_in_form
 from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind, Minutes, Preparation
 from pupils.models import Group
 from schools.models import Period, SchoolYear
@@ -348,6 +349,8 @@ def _render_detail(
     }
     if meeting.kind == MeetingKind.GROUP:
         context.update(_group_meeting_context(actor, meeting, forms))
+        context["zoom_in_form"] = forms.get("zoom_in_form") or zoom_in_form(actor, meeting)
+    context["can_download_report"] = access.can_download_meeting_report(actor, meeting)
     current = context["current"] = forms.get("current")
     if current:
         record = current["record"]

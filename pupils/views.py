@@ -139,6 +139,7 @@ def _render_group(request, actor, group, *, sort: str, form) -> HttpResponse:
             .order_by("-start_date", "teacher__full_name"),
             "can_assign_teachers": form is not None,
             "form": form,
+            "can_view_meetings": access.can_view_meetings(actor),
         },
     )
 

@@ -39,7 +39,7 @@ class Entry:
     expected: dict
     kwargs: object = None  # callable(world) -> dict
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: object = field(default_factory=dict)  # a dict, or callable(world) -> dict
 
 
 def pupil(world):
@@ -248,14 +248,72 @@ def meeting(world):
 
 
 def signed_off_meeting(world):
-    """The group meeting above, held and signed off by the IB (no overview: nothing blocks)."""
+    """Group A's group meeting of the second period (so the first one stays planned for the
+    other URLs), held and signed off by the IB."""
     from meetings import actions
 
-    found = _meeting(world)
+    from groupplans.actions import send_overview
+    from groupplans.models import GroupOverview, OverviewStatus
+
+    import datetime
+
+    from meetings.models import Meeting
+    from schools.actions import ensure_default_periods
+
+    ib = world.users["care_coordinator"]
+    period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[1]
+    found = Meeting.objects.filter(group=world.group, period=period).first()
+    if found is None:
+        found = actions.plan_meeting(
+            school=world.school,
+            kind="group",
+            group=world.group,
+            period=period,
+            date=period.end_date - datetime.timedelta(days=7),
+            by=ib,
+        )
     if found.status == "planned":
-        ib = world.users["care_coordinator"]
-        actions.mark_held(meeting=found, by=ib, today=found.date)
+        found = actions.mark_held(meeting=found, by=ib, today=found.date)
+    if found.status == "held":
+        # A draft overview of the group and period (made for another URL) is sent first.
+        for overview in GroupOverview.objects.filter(
+            group=found.group, period=found.period, status=OverviewStatus.DRAFT
+        ):
+            send_overview(overview=overview, questions="", by=world.users["teacher"], notify=False)
         actions.sign_off(meeting=found, by=ib)
+    return {"pk": found.pk}
+
+
+def group_item(world):
+    """The pupil of group A zoomed in on in the group meeting above."""
+    from meetings import actions
+
+    meeting = _meeting(world)
+    item = meeting.items.first() or actions.add_group_item(
+        meeting=meeting, pupil=world.pupil, by=world.users["care_coordinator"]
+    )
+    return {"pk": item.pk}
+
+
+def care_team_item(world):
+    """The pupil of group A on a care-team meeting (put there as the care route will), with
+    the team's advice, held and signed off; the advice not shared with the teacher."""
+    import datetime
+
+    from meetings import actions
+    from meetings.models import MeetingItem
+
+    found = MeetingItem.objects.filter(meeting__kind="care_team").first()
+    if found is None:
+        ib = world.users["care_coordinator"]
+        day = world.group.school_year.start_date + datetime.timedelta(days=60)
+        meeting = actions.plan_meeting(school=world.school, kind="care_team", date=day, by=ib)
+        found = actions.add_care_team_item(
+            meeting=meeting, pupil=world.pupil, documents=["Groeidocument"], by=ib
+        )
+        found = actions.save_item(item=found, values={"advice": "Advies"}, seen_version=1, by=ib)
+        actions.mark_held(meeting=meeting, by=ib, today=day)
+        actions.sign_off(meeting=meeting, by=ib)
     return {"pk": found.pk}
 
 
@@ -487,6 +545,32 @@ MATRIX: dict[str, Entry] = {
         method="post",
         data={"text": "Correctie"},
     ),
+    # A pupil on an agenda: whoever sees the pupil's learning data reads the item; the IB
+    # zooms in, minutes, shares advice, adds addenda. A care-team item's advice (and with it
+    # its report) is the IB's until shared; the director reads the group meeting's report.
+    "meetings:zoom_in": Entry(
+        _only({"care_coordinator": 302}),
+        kwargs=meeting,
+        method="post",
+        data=lambda w: {"pupil": w.pupil.pk},
+    ),
+    "meetings:item_detail": Entry(_only(MEETING_READERS), kwargs=group_item),
+    "meetings:item_remove": Entry(
+        _only({"care_coordinator": 302}), kwargs=group_item, method="post"
+    ),
+    "meetings:item_share": Entry(
+        _only({"care_coordinator": 302}), kwargs=care_team_item, method="post"
+    ),
+    "meetings:item_addendum_add": Entry(
+        _only({"care_coordinator": 302}),
+        kwargs=care_team_item,
+        method="post",
+        data={"text": "Correctie"},
+    ),
+    "meetings:item_report": Entry(_only({"care_coordinator": 200}), kwargs=care_team_item),
+    "meetings:meeting_report": Entry(_only(MEETING_READERS), kwargs=signed_off_meeting),
+    "meetings:pupil_meetings": Entry(_only(MEETING_READERS), kwargs=pupil),
+    "meetings:group_meetings": Entry(_only(MEETING_READERS), kwargs=group),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).
@@ -522,7 +606,8 @@ def test_access(url_name, persona, world, client_for):
     entry = MATRIX[url_name]
     url = reverse(url_name, kwargs=entry.kwargs(world) if entry.kwargs else None)
     client = client_for(persona)
-    response = getattr(client, entry.method)(url, entry.data)
+    data = entry.data(world) if callable(entry.data) else entry.data
+    response = getattr(client, entry.method)(url, data)
     expected = entry.expected[persona]
     if expected == LOGIN:
         assert response.status_code == 302, response.status_code

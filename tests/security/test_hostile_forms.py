@@ -27,7 +27,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD, force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX, _meeting, _overview, _plan, signed_off_meeting
+from tests.hgw.test_access_matrix import (
+    MATRIX,
+    _meeting,
+    _overview,
+    _plan,
+    care_team_item,
+    signed_off_meeting,
+)
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -370,6 +377,17 @@ FORMS: dict[str, FormSpec] = {
         page="meetings:meeting_detail",
         kwargs=signed_off_meeting,
         saves=True,
+    ),
+    # The minutes per pupil: the IB zooms in on a pupil of the group (a choice: nothing
+    # hostile is valid), writes notes on the item's page, adds addenda to a signed-off item.
+    "meetings:zoom_in": FormSpec("care_coordinator", page="meetings:meeting_detail"),
+    "meetings:item_detail": FormSpec("care_coordinator", saves=True),
+    "meetings:item_remove": FormSpec("care_coordinator", page="meetings:item_detail"),
+    "meetings:item_share": FormSpec(
+        "care_coordinator", page="meetings:item_detail", kwargs=care_team_item
+    ),
+    "meetings:item_addendum_add": FormSpec(
+        "care_coordinator", page="meetings:item_detail", kwargs=care_team_item, saves=True
     ),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
