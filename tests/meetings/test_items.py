@@ -277,7 +277,7 @@ def test_an_addendum_belongs_to_one_pupils_item(signed_care_item, world, ib, cli
     assert response.status_code == 302
     addendum = Addendum.objects.get()
     assert (addendum.item, addendum.author) == (signed_care_item, ib)
-    with pytest.raises(ValidationError, match="pupil"):
+    with translation.override("en"), pytest.raises(ValidationError, match="pupil"):
         actions.add_addendum(meeting=signed_care_item.meeting, text="Zonder leerling", by=ib)
 
 
