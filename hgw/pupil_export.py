@@ -14,6 +14,8 @@ from django.utils import timezone
 from groupplans.models import NEED_ASPECTS, OFFER_FIELDS, SOURCE_FIELDS, OverviewRow
 from groupplans.pupil_plans import PupilPlan, areas_in, plans_of
 from hgw import trail
+from meetings.actions import ITEM_FIELDS
+from meetings.models import MeetingItem, Registration
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 
 # The text of an overview row, in the grid's order: the five sources, the factors, the
@@ -57,6 +59,8 @@ class PupilRecord:
     log_entries: list[PupilLogEntry]
     overview_rows: list[OverviewRow]
     plans: list[PupilPlan]
+    registrations: list[Registration]
+    meeting_items: list[MeetingItem]
     access_rows: list[trail.AccessRow]
     revisions: list[trail.Revision]
 
@@ -101,6 +105,17 @@ def gather(pupil: Pupil) -> PupilRecord:
         plans=areas_in(
             pupil.pk, plans_of(pupil.pk).order_by("period__start_date", "group__name", "pk")
         ),
+        registrations=list(
+            Registration.objects.filter(pupil=pupil)
+            .select_related("created_by", "submitted_by")
+            .order_by("created_at", "pk")
+        ),
+        meeting_items=list(
+            MeetingItem.objects.filter(pupil=pupil)
+            .select_related("meeting__group", "shared_by")
+            .prefetch_related("addenda__author", "action_points__owner")
+            .order_by("meeting__date", "pk")
+        ),
         access_rows=trail.access_rows(school, list(trail.access_entries(school, filters))),
         revisions=trail.revisions(
             school, list(trail.revision_index(school, filters)), show_learning=True
@@ -136,6 +151,39 @@ def _plan_data(item: PupilPlan) -> dict:
                 "hindered": entry.placement.hindered,
             }
             for entry in item.areas
+        ],
+    }
+
+
+def _item_data(item: MeetingItem) -> dict:
+    """A meeting that discussed the pupil: what its minutes say about them, the documents
+    supplied, their addenda and the action points about them."""
+    meeting = item.meeting
+    return {
+        "id": item.pk,
+        "meeting": {
+            "id": meeting.pk,
+            "kind": meeting.kind,
+            "date": _iso(meeting.date),
+            "status": meeting.status,
+            "group": meeting.group.name if meeting.group_id else None,
+        },
+        "registration_id": item.registration_id,
+        "documents": list(item.documents),
+        **{name: getattr(item, name) for name in ITEM_FIELDS[meeting.kind]},
+        "shared_with_teacher_at": _iso(item.shared_at),
+        "addenda": [
+            {"at": _iso(a.created_at), "author": _person(a.author), "text": a.text}
+            for a in item.addenda.all()
+        ],
+        "action_points": [
+            {
+                "description": point.description,
+                "owner": _person(point.owner),
+                "due_date": _iso(point.due_date),
+                "done_at": _iso(point.done_at),
+            }
+            for point in item.action_points.all()
         ],
     }
 
@@ -228,6 +276,20 @@ def as_data(record: PupilRecord, *, by) -> dict:
             for row in record.overview_rows
         ],
         "group_plans": [_plan_data(item) for item in record.plans],
+        "pupil_meeting_registrations": [
+            {
+                "id": registration.pk,
+                "question": registration.question,
+                "tried": registration.tried,
+                "going_well": registration.going_well,
+                "created_at": _iso(registration.created_at),
+                "created_by": _person(registration.created_by),
+                "submitted_at": _iso(registration.submitted_at),
+                "submitted_by": _person(registration.submitted_by),
+            }
+            for registration in record.registrations
+        ],
+        "meetings": [_item_data(item) for item in record.meeting_items],
         "access_log": [
             {
                 "at": _iso(row.entry.at),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from meetings.models import (
     CHECKLIST,
     DEFAULT_DURATION,
+    ITEM_FIELDS,
     MINUTES_FIELDS,
     Addendum,
     Attendee,
@@ -502,24 +503,6 @@ def remove_group_item(*, item: MeetingItem, by) -> None:
     if current.action_points.exists():
         raise ValidationError(_("Action points are about this pupil; remove or move them first."))
     current.delete()
-
-
-# What an item's minutes hold, per kind of meeting.
-ITEM_FIELDS: dict[str, list[str]] = {
-    MeetingKind.GROUP: ["notes"],
-    MeetingKind.PUPIL: [
-        "going_well",
-        "difficult",
-        "insight",
-        "know_enough",
-        "outlook",
-        "teacher_needs",
-        "agreements",
-        "outcome",
-        "outcome_note",
-    ],
-    MeetingKind.CARE_TEAM: ["question", "advice", "agreements", "follow_up"],
-}
 
 
 @transaction.atomic

@@ -213,6 +213,24 @@ class Attendee(models.Model):
         return self.user.full_name if self.user_id else self.name
 
 
+# What an item's minutes hold, per kind of meeting.
+ITEM_FIELDS: dict[str, list[str]] = {
+    MeetingKind.GROUP: ["notes"],
+    MeetingKind.PUPIL: [
+        "going_well",
+        "difficult",
+        "insight",
+        "know_enough",
+        "outlook",
+        "teacher_needs",
+        "agreements",
+        "outcome",
+        "outcome_note",
+    ],
+    MeetingKind.CARE_TEAM: ["question", "advice", "agreements", "follow_up"],
+}
+
+
 class ItemOutcome(models.TextChoices):
     """A pupil meeting's conclusion about one pupil (the care route reads it)."""
 
@@ -300,6 +318,17 @@ class MeetingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} - {self.position}"
+
+    @property
+    def export_fields(self) -> list[tuple[str, str]]:
+        """What the minutes say about the pupil, as (label, text), the filled-in ones only
+        (all of them: for the parents' export, not for a screen with a policy)."""
+        found = []
+        for name in ITEM_FIELDS[self.meeting.kind]:
+            value = self.get_outcome_display() if name == "outcome" else getattr(self, name)
+            if value:
+                found.append((str(self._meta.get_field(name).verbose_name), value))
+        return found
 
 
 def hash_token(token: str) -> str:

@@ -399,3 +399,25 @@ def test_the_dossier_tab_runs_the_same_queries_for_1_or_6_meetings(
         response = client.get(url)
     assert response.content.decode().count("Advies ") == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_the_parents_export_holds_the_meetings_that_discussed_the_pupil(
+    signed_care_item, world, ib, client_for, tmp_path
+):
+    import json
+
+    actions.add_addendum(
+        meeting=signed_care_item.meeting, item=signed_care_item, text="Moeder belde nog.", by=ib
+    )
+    client = client_for("care_coordinator")
+    data = json.loads(client.get(reverse("trail:export_json", args=[world.pupil.pk])).content)
+    (meeting,) = data["meetings"]
+    assert meeting["meeting"]["kind"] == "care_team"
+    assert meeting["advice"] == "Dagelijks tutorlezen, tien minuten."
+    assert meeting["documents"] == ["Groeidocument", "IHP"]
+    assert meeting["addenda"][0]["text"] == "Moeder belde nog."
+    assert data["pupil_meeting_registrations"] == []
+    text = _pdf_text(
+        client.get(reverse("trail:export_pdf", args=[world.pupil.pk])).content, tmp_path
+    )
+    assert "Dagelijks tutorlezen, tien minuten." in text and "Moeder belde nog." in text
