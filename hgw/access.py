@@ -467,6 +467,10 @@ def _leads_meeting(actor: Actor, meeting: Meeting) -> bool:
     )
 
 
+def can_manage_attendees(actor: Actor, meeting: Meeting) -> bool:
+    return meeting.status != MeetingStatus.SIGNED_OFF and _leads_meeting(actor, meeting)
+
+
 def can_minute_meeting(actor: Actor, meeting: Meeting) -> bool:
     return meeting.status != MeetingStatus.SIGNED_OFF and _leads_meeting(actor, meeting)
 

@@ -286,6 +286,38 @@ def cancel(*, meeting: Meeting, by) -> None:
     current.delete()
 
 
+# Attendees ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_attendee(
+    *, meeting: Meeting, by, user=None, name: str = "", discipline: str = ""
+) -> Attendee:
+    """Someone at the meeting: a person with an account at the school (a care-team member,
+    a teacher, the director), or a guest by name; with their discipline (e.g. "jeugdarts").
+    Until the minutes are signed off."""
+    from accounts.models import Membership
+
+    current = _locked_meeting(meeting)
+    _check_not_signed_off(current)
+    name, discipline = name.strip(), discipline.strip()
+    if (user is None) == (not name):
+        raise ValidationError(_("Choose a colleague or write a guest's name, not both."))
+    if user is not None:
+        if not Membership.objects.active().filter(user=user, school_id=current.school_id).exists():
+            raise ValidationError(_("This person has no role at the school."))
+        if current.attendees.filter(user=user).exists():
+            raise ValidationError(_("This person is already an attendee."))
+    return Attendee.objects.create(meeting=current, user=user, name=name, discipline=discipline)
+
+
+@transaction.atomic
+def remove_attendee(*, attendee: Attendee, by) -> None:
+    current = _locked_meeting(attendee.meeting)
+    _check_not_signed_off(current)
+    Attendee.objects.filter(pk=attendee.pk, meeting=current).delete()
+
+
 # The care route's agenda -------------------------------------------------------------------
 
 

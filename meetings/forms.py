@@ -270,3 +270,32 @@ class ZoomInForm(forms.Form):
         self.fields["pupil"].queryset = pupils
         self.fields["pupil"].label_from_instance = lambda pupil: pupil.full_name
         self.helper = _helper(action, _("Zoom in on this pupil"))
+
+
+class AttendeeForm(forms.Form):
+    """A colleague with an account at the school, or a guest by name; a discipline for both."""
+
+    user = forms.ModelChoiceField(
+        label=_("Colleague"), queryset=None, required=False, empty_label=_("(a guest)")
+    )
+    name = forms.CharField(label=_("Or a guest's name"), max_length=150, required=False)
+    discipline = forms.CharField(
+        label=_("Discipline"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: orthopedagogue, school social work, youth doctor."),
+    )
+
+    def __init__(self, *args, users, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = lambda user: user.full_name
+        self.helper = _helper(action, _("Add the attendee"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            raise forms.ValidationError(_("Choose a colleague or write a guest's name."))
+        if data.get("user") and (data.get("name") or "").strip():
+            raise forms.ValidationError(_("Choose a colleague or write a guest's name, not both."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import feed_views, item_views, pupil_views, report_views, views
+from meetings import attendee_views, feed_views, item_views, pupil_views, report_views, views
 
 app_name = "meetings"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("jaarplanning/<int:pk>/gehouden/", views.meeting_held, name="meeting_held"),
     path("jaarplanning/<int:pk>/ondertekenen/", views.meeting_sign_off, name="meeting_sign_off"),
     path("jaarplanning/<int:pk>/aanvulling/", views.addendum_add, name="addendum_add"),
+    path("jaarplanning/<int:pk>/deelnemers/", attendee_views.attendee_add, name="attendee_add"),
+    path(
+        "jaarplanning/<int:pk>/deelnemers/<int:attendee_pk>/verwijderen/",
+        attendee_views.attendee_remove,
+        name="attendee_remove",
+    ),
     path("jaarplanning/<int:pk>/inzoomen/", item_views.zoom_in, name="zoom_in"),
     path("jaarplanning/<int:pk>/verslag.pdf", report_views.meeting_report, name="meeting_report"),
     path("besprekingspunten/<int:pk>/", item_views.item_detail, name="item_detail"),

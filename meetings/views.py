@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
 from meetings import actions
+from meetings.attendee_views import attendee_form
 from meetings.forms import (
     AddendumForm,
     CareTeamMeetingsForm,
@@ -351,6 +352,7 @@ def _render_detail(
         context.update(_group_meeting_context(actor, meeting, forms))
         context["zoom_in_form"] = forms.get("zoom_in_form") or zoom_in_form(actor, meeting)
     context["can_download_report"] = access.can_download_meeting_report(actor, meeting)
+    context["attendee_form"] = forms.get("attendee_form") or attendee_form(actor, meeting)
     current = context["current"] = forms.get("current")
     if current:
         record = current["record"]

@@ -250,13 +250,11 @@ def meeting(world):
 def signed_off_meeting(world):
     """Group A's group meeting of the second period (so the first one stays planned for the
     other URLs), held and signed off by the IB."""
-    from meetings import actions
+    import datetime
 
     from groupplans.actions import send_overview
     from groupplans.models import GroupOverview, OverviewStatus
-
-    import datetime
-
+    from meetings import actions
     from meetings.models import Meeting
     from schools.actions import ensure_default_periods
 
@@ -282,6 +280,13 @@ def signed_off_meeting(world):
             send_overview(overview=overview, questions="", by=world.users["teacher"], notify=False)
         actions.sign_off(meeting=found, by=ib)
     return {"pk": found.pk}
+
+
+def meeting_attendee(world):
+    """The IB's place on the list of the group meeting above."""
+    found = _meeting(world)
+    attendee = found.attendees.get(user=world.users["care_coordinator"])
+    return {"pk": found.pk, "attendee_pk": attendee.pk}
 
 
 def group_item(world):
@@ -548,6 +553,16 @@ MATRIX: dict[str, Entry] = {
     # A pupil on an agenda: whoever sees the pupil's learning data reads the item; the IB
     # zooms in, minutes, shares advice, adds addenda. A care-team item's advice (and with it
     # its report) is the IB's until shared; the director reads the group meeting's report.
+    # The IB says who is at a meeting (a guest here; the list is the meeting's page).
+    "meetings:attendee_add": Entry(
+        _only({"care_coordinator": 302}),
+        kwargs=meeting,
+        method="post",
+        data={"name": "Ellen Smits", "discipline": "jeugdarts"},
+    ),
+    "meetings:attendee_remove": Entry(
+        _only({"care_coordinator": 302}), kwargs=meeting_attendee, method="post"
+    ),
     "meetings:zoom_in": Entry(
         _only({"care_coordinator": 302}),
         kwargs=meeting,

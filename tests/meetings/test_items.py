@@ -421,3 +421,48 @@ def test_the_parents_export_holds_the_meetings_that_discussed_the_pupil(
         client.get(reverse("trail:export_pdf", args=[world.pupil.pk])).content, tmp_path
     )
     assert "Dagelijks tutorlezen, tien minuten." in text and "Moeder belde nog." in text
+
+
+# Attendees ----------------------------------------------------------------------------------
+
+
+def test_the_ib_adds_a_care_team_member_and_a_guest_with_their_discipline(
+    care_team_meeting, world, ib, client_for
+):
+    client = client_for("care_coordinator")
+    url = reverse("meetings:attendee_add", args=[care_team_meeting.pk])
+    member = world.users["care_team_member"]
+    assert client.post(url, {"user": member.pk, "discipline": "orthopedagoog"}).status_code == 302
+    assert client.post(url, {"name": "Ellen Smits", "discipline": "jeugdarts"}).status_code == 302
+    attendees = {
+        (a.user_id, a.name, a.discipline) for a in care_team_meeting.attendees.exclude(user=ib)
+    }
+    assert attendees == {(member.pk, "", "orthopedagoog"), (None, "Ellen Smits", "jeugdarts")}
+    # The member now sees the meeting in the year plan, but no pupil on it.
+    assert (
+        client_for("care_team_member")
+        .get(reverse("meetings:meeting_detail", args=[care_team_meeting.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_an_attendee_form_without_anyone_or_with_both_comes_back(
+    care_team_meeting, world, client_for
+):
+    client = client_for("care_coordinator")
+    url = reverse("meetings:attendee_add", args=[care_team_meeting.pk])
+    response = client.post(url, {"discipline": "jeugdarts"})
+    assert response.status_code == 422
+    assert 'value="jeugdarts"' in response.content.decode()
+    both = {"user": world.users["teacher"].pk, "name": "Ellen", "discipline": ""}
+    assert client.post(url, both).status_code == 422
+    # Someone of another school cannot be added by a forged post.
+    other = {"user": world.users["other_school_ib"].pk}
+    assert client.post(url, other).status_code == 422
+    assert care_team_meeting.attendees.count() == 1
+
+
+def test_attendees_are_fixed_once_the_minutes_are_signed_off(signed_care_item, world, ib):
+    with pytest.raises(ValidationError, match="signed off"):
+        actions.add_attendee(meeting=signed_care_item.meeting, name="Laat", by=ib)

@@ -380,6 +380,10 @@ FORMS: dict[str, FormSpec] = {
     ),
     # The minutes per pupil: the IB zooms in on a pupil of the group (a choice: nothing
     # hostile is valid), writes notes on the item's page, adds addenda to a signed-off item.
+    "meetings:attendee_add": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", saves=True
+    ),
+    "meetings:attendee_remove": FormSpec("care_coordinator", page="meetings:meeting_detail"),
     "meetings:zoom_in": FormSpec("care_coordinator", page="meetings:meeting_detail"),
     "meetings:item_detail": FormSpec("care_coordinator", saves=True),
     "meetings:item_remove": FormSpec("care_coordinator", page="meetings:item_detail"),
