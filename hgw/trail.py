@@ -199,6 +199,10 @@ PAGE_NAMES = {
     "meetings:summary_save": gettext_lazy("meeting, saving the teacher's summary"),
     "meetings:preparation_save": gettext_lazy("meeting, saving the preparation"),
     "meetings:addendum_add": gettext_lazy("meeting, adding an addendum"),
+    "meetings:action_point_add": gettext_lazy("meeting, adding an action point"),
+    "meetings:my_actions": gettext_lazy("my actions"),
+    "meetings:school_actions": gettext_lazy("all action points"),
+    "meetings:action_point_edit": gettext_lazy("action point"),
 }
 
 

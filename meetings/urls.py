@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import feed_views, views
+from meetings import action_point_views, feed_views, views
 
 app_name = "meetings"
 
@@ -23,6 +23,26 @@ urlpatterns = [
     path("jaarplanning/<int:pk>/gehouden/", views.meeting_held, name="meeting_held"),
     path("jaarplanning/<int:pk>/ondertekenen/", views.meeting_sign_off, name="meeting_sign_off"),
     path("jaarplanning/<int:pk>/aanvulling/", views.addendum_add, name="addendum_add"),
+    path(
+        "jaarplanning/<int:pk>/actiepunt/",
+        action_point_views.action_point_add,
+        name="action_point_add",
+    ),
+    path("acties/", action_point_views.my_actions, name="my_actions"),
+    path("acties/school/", action_point_views.school_actions, name="school_actions"),
+    path(
+        "acties/<int:pk>/afgerond/",
+        action_point_views.action_point_complete,
+        name="action_point_complete",
+    ),
+    path(
+        "acties/<int:pk>/heropenen/",
+        action_point_views.action_point_reopen,
+        name="action_point_reopen",
+    ),
+    path(
+        "acties/<int:pk>/wijzigen/", action_point_views.action_point_edit, name="action_point_edit"
+    ),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
 from meetings import actions
+from meetings.action_point_views import action_points_context
 from meetings.forms import (
     AddendumForm,
     CareTeamMeetingsForm,
@@ -348,6 +349,7 @@ def _render_detail(
     }
     if meeting.kind == MeetingKind.GROUP:
         context.update(_group_meeting_context(actor, meeting, forms))
+    context.update(action_points_context(actor, request, meeting, forms.get("action_point_form")))
     current = context["current"] = forms.get("current")
     if current:
         record = current["record"]
