@@ -261,7 +261,7 @@ def signed_off_meeting(world):
 
 def _action_point(world, done=False):
     """An action point of the group meeting above, owned by the teacher of group A (made once
-    per test); done when asked."""
+    per test); done when asked, else open."""
     import datetime
 
     from meetings import action_points
@@ -278,6 +278,10 @@ def _action_point(world, done=False):
         )
     if done and not found.is_done:
         found = action_points.complete(
+            action=found, seen_version=found.version, by=world.users["teacher"]
+        )
+    elif not done and found.is_done:
+        found = action_points.reopen(
             action=found, seen_version=found.version, by=world.users["teacher"]
         )
     return found

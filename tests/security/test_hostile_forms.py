@@ -27,7 +27,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD, force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX, _meeting, _overview, _plan, signed_off_meeting
+from tests.hgw.test_access_matrix import (
+    MATRIX,
+    _action_point,
+    _meeting,
+    _overview,
+    _plan,
+    signed_off_meeting,
+)
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -229,6 +236,15 @@ def _held_meeting(world) -> dict:
     return {"pk": found.pk}
 
 
+def _meeting_with_action(world) -> dict:
+    """The group meeting of the access matrix with the teacher's open action point."""
+    return {"pk": _action_point(world).meeting_id}
+
+
+def _meeting_with_done_action(world) -> dict:
+    return {"pk": _action_point(world, done=True).meeting_id}
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -371,6 +387,22 @@ FORMS: dict[str, FormSpec] = {
         kwargs=signed_off_meeting,
         saves=True,
     ),
+    # Action points: the description is free text, so adding saves; a correction saves once,
+    # after that its version is stale (both versions). Done and reopened by the owner from the
+    # meeting page (a hostile "next" is ignored: the post still counts).
+    "meetings:action_point_add": FormSpec(
+        "care_coordinator",
+        page="meetings:meeting_detail",
+        valid={"due_date": "2026-12-01"},
+        saves=True,
+    ),
+    "meetings:action_point_complete": FormSpec(
+        "teacher", page="meetings:meeting_detail", kwargs=_meeting_with_action, saves=True
+    ),
+    "meetings:action_point_reopen": FormSpec(
+        "teacher", page="meetings:meeting_detail", kwargs=_meeting_with_done_action, saves=True
+    ),
+    "meetings:action_point_edit": FormSpec("care_coordinator", saves=True),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
