@@ -54,7 +54,14 @@ class ActionPointForm(_ActionPointFields):
 
     def __init__(self, *args, owners, items, action: str, **kwargs):
         super().__init__(*args, owners=owners, **kwargs)
-        self.fields["item"].queryset = items
+        if items is None:
+            del self.fields["item"]  # no pupil on the agenda (that the IB may see)
+        else:
+            self.fields["item"].queryset = items
+            self.fields["description"].help_text = _(
+                "Choose the pupil below instead of naming them here: the owner may not be "
+                "allowed to see every pupil."
+            )
         self.helper = _helper(action, _("Add the action point"))
         self.helper.form_id = "action-point-form"
 

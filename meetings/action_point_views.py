@@ -59,9 +59,13 @@ def _add_form(actor: access.Actor, meeting: Meeting, data=None) -> ActionPointFo
     return ActionPointForm(
         data,
         owners=action_points.possible_owners(meeting.school, actor.today),
-        items=meeting.items.filter(pupil_id__in=visible)
-        .select_related("pupil")
-        .order_by("position", "pk"),
+        items=(
+            meeting.items.filter(pupil_id__in=visible)
+            .select_related("pupil")
+            .order_by("position", "pk")
+            if visible
+            else None
+        ),
         action=reverse("meetings:action_point_add", args=[meeting.pk]),
     )
 
@@ -99,7 +103,7 @@ def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
                 owner=data["owner"],
                 due_date=data["due_date"],
-                item=data["item"],
+                item=data.get("item"),
                 by=request.user,
                 today=actor.today,
             )
@@ -272,6 +276,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "extra_query": f"status={status}",
             "next": request.get_full_path(),
             "school_wide": False,
+            "hide_owner": True,  # all one's own
             "can_view_school": access.can_view_school_action_points(actor),
             "today": actor.today,
         },
