@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.log import note_pupils
 from groupplans.models import GroupOverview, GroupPlan, OverviewStatus, PlanStatus
-from meetings.models import Meeting, MeetingItem, MeetingKind, MeetingStatus
+from meetings.models import ActionPoint, Meeting, MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -569,6 +569,84 @@ def can_download_meeting_report(actor: Actor, meeting: Meeting) -> bool:
         and meeting.status == MeetingStatus.SIGNED_OFF
         and groups_visible(actor).filter(pk=meeting.group_id).exists()
     )
+
+
+# Action points -----------------------------------------------------------------------------
+
+# Who may own action points, and so has "My actions": the roles that take part in meetings.
+_ACTION_POINT_ROLES = frozenset(
+    {Role.TEACHER, Role.CARE_COORDINATOR, Role.DIRECTOR, Role.CARE_TEAM_MEMBER}
+)
+
+
+def can_have_action_points(actor: Actor) -> bool:
+    """ "My actions" in the menu and on the home page (no query)."""
+    return actor.school is not None and actor.has(*_ACTION_POINT_ROLES)
+
+
+def action_points_visible(actor: Actor) -> QuerySet[ActionPoint]:
+    """The owner sees their own action points; the IB every one of the school; nobody else
+    any. Only at the school the actor works at now."""
+    if not can_have_action_points(actor):
+        return ActionPoint.objects.none()
+    points = ActionPoint.objects.filter(meeting__school=actor.school)
+    if actor.has(Role.CARE_COORDINATOR):
+        return points
+    return points.filter(owner=actor.user)
+
+
+def get_action_point_or_404(request: HttpRequest, pk: int) -> ActionPoint:
+    try:
+        return (
+            action_points_visible(actor_for(request))
+            .select_related("meeting__school", "meeting__group", "owner", "item")
+            .get(pk=pk)
+        )
+    except ActionPoint.DoesNotExist:
+        raise Http404 from None
+
+
+def can_view_school_action_points(actor: Actor) -> bool:
+    """ "All action points" of the school: the IB's overview."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
+def can_add_action_point(actor: Actor, meeting: Meeting) -> bool:
+    """The IB records decisions while the meeting is planned or held; the signed-off minutes
+    are locked (an addendum explains later corrections)."""
+    return meeting.status != MeetingStatus.SIGNED_OFF and _leads_meeting(actor, meeting)
+
+
+def can_complete_action_point(actor: Actor, action: ActionPoint) -> bool:
+    """The owner or the school's IB mark an action done or open again (also after sign-off)."""
+    if action.meeting.school_id != getattr(actor.school, "pk", None):
+        return False
+    if not can_have_action_points(actor):
+        return False
+    return action.owner_id == actor.user.pk or actor.has(Role.CARE_COORDINATOR)
+
+
+def can_edit_action_point(actor: Actor, action: ActionPoint) -> bool:
+    """The IB corrects an open action while the minutes are not signed off."""
+    return (
+        not action.is_done
+        and action.meeting.status != MeetingStatus.SIGNED_OFF
+        and _leads_meeting(actor, action.meeting)
+    )
+
+
+def action_point_pupils_visible(actor: Actor, points: list[ActionPoint]) -> set[int]:
+    """The ids of the pupils the actor may see by name among `points` that are about a pupil
+    (their `item` fetched). One query for any number; none when none is about a pupil."""
+    return item_pupils_visible(actor, [p.item for p in points if p.item_id is not None])
+
+
+def meeting_ids_visible(actor: Actor, meeting_ids) -> set[int]:
+    """Which of these meetings the actor may open (one query)."""
+    ids = set(meeting_ids)
+    if not ids:
+        return set()
+    return set(meetings_visible(actor).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def meetings_in_feed(user) -> QuerySet[Meeting]:

@@ -206,6 +206,10 @@ PAGE_NAMES = {
     "meetings:item_addendum_add": gettext_lazy("pupil on a meeting's agenda, adding an addendum"),
     "meetings:item_report": gettext_lazy("meeting report of a pupil (PDF)"),
     "meetings:pupil_meetings": gettext_lazy("pupil dossier: besprekingen"),
+    "meetings:action_point_add": gettext_lazy("meeting, adding an action point"),
+    "meetings:my_actions": gettext_lazy("my actions"),
+    "meetings:school_actions": gettext_lazy("all action points"),
+    "meetings:action_point_edit": gettext_lazy("action point"),
 }
 
 

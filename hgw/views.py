@@ -11,6 +11,7 @@ from accounts.models import Role
 from groupplans.models import GroupOverview, OverviewStatus
 from hgw import access
 from hgw.dossier import available_tabs
+from meetings import action_point_views
 from pupils.models import Enrolment
 from schools.models import Period, SchoolYear
 
@@ -47,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("group")
             .ordered()[:3]
         )
+    context.update(action_point_views.home_context(actor))
     if actor.has(Role.DIRECTOR):
         context["summary"] = _school_summary(actor, year)
     return render(request, "hgw/home.html", context)

@@ -283,6 +283,8 @@ def cancel(*, meeting: Meeting, by) -> None:
         raise ValidationError(
             _("Pupils are on the agenda of this meeting; it cannot be cancelled.")
         )
+    if current.action_points.exists():
+        raise ValidationError(_("This meeting has action points; it cannot be cancelled."))
     current.delete()
 
 

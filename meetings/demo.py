@@ -1,18 +1,18 @@
 """The demo school's year plan (run after `seed_demo` and `seed_demo_overviews`; see
 `seed_demo_meetings`): a group meeting per group at the end of periods 1 and 2 of this
-school year, six care-team meetings spread over the year with the care team's members, and
-two pupil meetings. Made through the actions, so the history records all. No pupils on any
-agenda: pupil meetings get theirs from registrations (a later slice), care-team meetings from
-the care route.
+school year, six care-team meetings spread over the year with the care team's members, two
+pupil meetings, and a few action points. Made through the actions, so the history records
+all. No pupils on any agenda: pupil meetings get theirs from registrations (a later slice),
+care-team meetings from the care route.
 """
 
 import datetime
 
 from django.db import transaction
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
 from audit.history import acting_as
-from meetings import actions
+from meetings import action_points, actions
 from meetings.models import Attendee, Meeting, MeetingKind
 from schools.actions import ensure_default_periods
 from schools.models import School, SchoolYear
@@ -85,7 +85,68 @@ def seed(today: datetime.date) -> int:
                 by=ib,
             )
             made += 1
+        _action_points(school, ib, today)
     return made
+
+
+# The Groep 5 teacher's login in the demo (seed_demo).
+DEMO_TEACHER = "leerkracht@demo.hgw.nl"
+
+
+def _action_points(school: School, ib, today: datetime.date) -> None:
+    """A few decisions as action points: for the Groep 5 teacher one overdue (from the last
+    care-team meeting before today, or the nearest one) and one open (from Groep 5's group
+    meeting); for the IB an open one and a done one. No pupils named."""
+    teacher = User.objects.filter(email=DEMO_TEACHER).first()
+    care_team = Meeting.objects.for_school(school).of_kind(MeetingKind.CARE_TEAM)
+    past = care_team.filter(date__lt=today).order_by("-date").first()
+    nearest = past or care_team.order_by("date").first()
+    group_meeting = (
+        Meeting.objects.for_school(school)
+        .of_kind(MeetingKind.GROUP)
+        .filter(group__assignments__teacher=teacher)
+        .order_by("date")
+        .first()
+    )
+    if nearest is None:
+        return
+    overdue = min(nearest.date + datetime.timedelta(days=14), today - datetime.timedelta(days=3))
+    add = action_points.add_action_point
+    if teacher is not None:
+        add(
+            meeting=nearest,
+            description="Afspraken uit het zorgteam met de duo-collega bespreken",
+            owner=teacher,
+            due_date=overdue,
+            by=ib,
+            today=today,
+        )
+        if group_meeting is not None:
+            add(
+                meeting=group_meeting,
+                description="Instructiegroep rekenen in het groepsplan bijstellen",
+                owner=teacher,
+                due_date=group_meeting.date + datetime.timedelta(days=14),
+                by=ib,
+                today=today,
+            )
+    add(
+        meeting=nearest,
+        description="Schoolmaatschappelijk werk uitnodigen voor het volgende zorgteam",
+        owner=ib,
+        due_date=today + datetime.timedelta(days=10),
+        by=ib,
+        today=today,
+    )
+    shared = add(
+        meeting=nearest,
+        description="Jaarplanning zorgteam delen met het team",
+        owner=ib,
+        due_date=overdue,
+        by=ib,
+        today=today,
+    )
+    action_points.complete(action=shared, seen_version=shared.version, by=ib)
 
 
 def _care_team_members(school: School, meetings: list[Meeting]) -> None:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from meetings import attendee_views, feed_views, item_views, pupil_views, report_views, views
+from meetings import (
+    action_point_views,
+    attendee_views,
+    feed_views,
+    item_views,
+    pupil_views,
+    report_views,
+    views,
+)
 
 app_name = "meetings"
 
@@ -46,6 +54,26 @@ urlpatterns = [
         name="pupil_meetings",
     ),
     path("groepen/<int:pk>/besprekingen/", pupil_views.group_meetings, name="group_meetings"),
+    path(
+        "jaarplanning/<int:pk>/actiepunt/",
+        action_point_views.action_point_add,
+        name="action_point_add",
+    ),
+    path("acties/", action_point_views.my_actions, name="my_actions"),
+    path("acties/school/", action_point_views.school_actions, name="school_actions"),
+    path(
+        "acties/<int:pk>/afgerond/",
+        action_point_views.action_point_complete,
+        name="action_point_complete",
+    ),
+    path(
+        "acties/<int:pk>/heropenen/",
+        action_point_views.action_point_reopen,
+        name="action_point_reopen",
+    ),
+    path(
+        "acties/<int:pk>/wijzigen/", action_point_views.action_point_edit, name="action_point_edit"
+    ),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
 ]

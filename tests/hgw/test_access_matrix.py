@@ -322,6 +322,42 @@ def care_team_item(world):
     return {"pk": found.pk}
 
 
+def _action_point(world, done=False):
+    """An action point of the group meeting above, owned by the teacher of group A (made once
+    per test); done when asked, else open."""
+    import datetime
+
+    from meetings import action_points
+    from meetings.models import ActionPoint
+
+    found = ActionPoint.objects.filter(meeting=_meeting(world)).first()
+    if found is None:
+        found = action_points.add_action_point(
+            meeting=_meeting(world),
+            description="Rekenles aanpassen",
+            owner=world.users["teacher"],
+            due_date=datetime.date.today() - datetime.timedelta(days=3),
+            by=world.users["care_coordinator"],
+        )
+    if done and not found.is_done:
+        found = action_points.complete(
+            action=found, seen_version=found.version, by=world.users["teacher"]
+        )
+    elif not done and found.is_done:
+        found = action_points.reopen(
+            action=found, seen_version=found.version, by=world.users["teacher"]
+        )
+    return found
+
+
+def action_point(world):
+    return {"pk": _action_point(world).pk}
+
+
+def done_action_point(world):
+    return {"pk": _action_point(world, done=True).pk}
+
+
 def feed_token(world):
     from meetings.actions import renew_calendar_feed
 
@@ -334,6 +370,8 @@ def feed_token(world):
 MEETING_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
 YEAR_PLAN = MEETING_READERS | {"other_teacher": 200, "other_school_ib": 200}
 MEETING_PLANNERS = {"care_coordinator": 200, "other_school_ib": 200}
+ACTION_OWNERS = YEAR_PLAN | {"care_team_member": 200}
+ACTION_TOGGLERS = {"teacher": 302, "care_coordinator": 302}
 
 
 MATRIX: dict[str, Entry] = {
@@ -586,6 +624,22 @@ MATRIX: dict[str, Entry] = {
     "meetings:meeting_report": Entry(_only(MEETING_READERS), kwargs=signed_off_meeting),
     "meetings:pupil_meetings": Entry(_only(MEETING_READERS), kwargs=pupil),
     "meetings:group_meetings": Entry(_only(MEETING_READERS), kwargs=group),
+    # Action points: the IB adds them to a meeting of their school (an empty form: 422); the
+    # owner (the teacher here) and the IB mark them done and open again; the IB corrects an
+    # open one. "My actions" is there for every role that can own one; "All action points"
+    # is the IB's.
+    "meetings:action_point_add": Entry(
+        _only({"care_coordinator": 422}), kwargs=meeting, method="post"
+    ),
+    "meetings:my_actions": Entry(_only(ACTION_OWNERS)),
+    "meetings:school_actions": Entry(_only(MEETING_PLANNERS)),
+    "meetings:action_point_complete": Entry(
+        _only(ACTION_TOGGLERS), kwargs=action_point, method="post", data={"version": 1}
+    ),
+    "meetings:action_point_reopen": Entry(
+        _only(ACTION_TOGGLERS), kwargs=done_action_point, method="post", data={"version": 2}
+    ),
+    "meetings:action_point_edit": Entry(_only({"care_coordinator": 200}), kwargs=action_point),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).

@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import force_login
-from tests.hgw.test_access_matrix import _meeting, group_item, log_entry
+from tests.hgw.test_access_matrix import _action_point, _meeting, group_item, log_entry
 
 
 @dataclass
@@ -111,6 +111,19 @@ EDITABLE: dict[str, Editable] = {
         changed="notes",
         value=lambda w: _item(w).notes,
         typed=("Leest traag", "Leest hakkelend", "Leest goed"),
+    ),
+    # Correcting an open action point: the IB, in two tabs.
+    "action_point": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("meetings:action_point_edit", args=[_action_point(w).pk]),
+        fields=lambda w: {
+            "owner": w.users["teacher"].pk,
+            "due_date": _action_point(w).due_date.isoformat(),
+        },
+        changed="description",
+        value=lambda w: _action_point(w).description,
+        typed=("Rekenles in tweetallen", "Rekenles met materiaal", "Rekenles schrappen"),
     ),
 }
 

@@ -29,6 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 from tests.conftest import PASSWORD, force_login, totp_device
 from tests.hgw.test_access_matrix import (
     MATRIX,
+    _action_point,
     _meeting,
     _overview,
     _plan,
@@ -236,6 +237,15 @@ def _held_meeting(world) -> dict:
     return {"pk": found.pk}
 
 
+def _meeting_with_action(world) -> dict:
+    """The group meeting of the access matrix with the teacher's open action point."""
+    return {"pk": _action_point(world).meeting_id}
+
+
+def _meeting_with_done_action(world) -> dict:
+    return {"pk": _action_point(world, done=True).meeting_id}
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -393,6 +403,22 @@ FORMS: dict[str, FormSpec] = {
     "meetings:item_addendum_add": FormSpec(
         "care_coordinator", page="meetings:item_detail", kwargs=care_team_item, saves=True
     ),
+    # Action points: the description is free text, so adding saves; a correction saves once,
+    # after that its version is stale (both versions). Done and reopened by the owner from the
+    # meeting page (a hostile "next" is ignored: the post still counts).
+    "meetings:action_point_add": FormSpec(
+        "care_coordinator",
+        page="meetings:meeting_detail",
+        valid={"due_date": "2026-12-01"},
+        saves=True,
+    ),
+    "meetings:action_point_complete": FormSpec(
+        "teacher", page="meetings:meeting_detail", kwargs=_meeting_with_action, saves=True
+    ),
+    "meetings:action_point_reopen": FormSpec(
+        "teacher", page="meetings:meeting_detail", kwargs=_meeting_with_done_action, saves=True
+    ),
+    "meetings:action_point_edit": FormSpec("care_coordinator", saves=True),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
