@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
             "groups": access.groups_visible(actor).exists() if actor.school else False,
             "overviews": access.can_view_overviews(actor),
             "meetings": access.can_view_meetings(actor),
+            "registrations": access.can_view_registrations(actor),
             "pupils": access.can_search_pupils(actor),
             "staff": access.can_manage_staff(actor),
             "imports": access.can_import(actor),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import feed_views, views
+from meetings import feed_views, registration_views, views
 
 app_name = "meetings"
 
@@ -23,6 +23,35 @@ urlpatterns = [
     path("jaarplanning/<int:pk>/gehouden/", views.meeting_held, name="meeting_held"),
     path("jaarplanning/<int:pk>/ondertekenen/", views.meeting_sign_off, name="meeting_sign_off"),
     path("jaarplanning/<int:pk>/aanvulling/", views.addendum_add, name="addendum_add"),
+    path(
+        "jaarplanning/<int:pk>/aanmeldingen/",
+        registration_views.registration_attach,
+        name="registration_attach",
+    ),
+    path(
+        "jaarplanning/<int:pk>/leerling/<int:item_pk>/",
+        registration_views.item_detail,
+        name="item_detail",
+    ),
+    path(
+        "jaarplanning/<int:pk>/leerling/<int:item_pk>/van-agenda/",
+        registration_views.item_detach,
+        name="item_detach",
+    ),
+    path("aanmeldingen/", registration_views.registration_list, name="registration_list"),
+    path(
+        "aanmeldingen/nieuw/<int:pupil_pk>/",
+        registration_views.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/", registration_views.registration_detail, name="registration_detail"
+    ),
+    path(
+        "aanmeldingen/<int:pk>/intrekken/",
+        registration_views.registration_withdraw,
+        name="registration_withdraw",
+    ),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),
 ]

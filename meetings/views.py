@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
-from meetings import actions
+from meetings import actions, registration_views
 from meetings.forms import (
     AddendumForm,
     CareTeamMeetingsForm,
@@ -348,6 +348,7 @@ def _render_detail(
     }
     if meeting.kind == MeetingKind.GROUP:
         context.update(_group_meeting_context(actor, meeting, forms))
+    context.update(registration_views.meeting_context(request, actor, meeting, visible))
     current = context["current"] = forms.get("current")
     if current:
         record = current["record"]
