@@ -199,6 +199,13 @@ PAGE_NAMES = {
     "meetings:summary_save": gettext_lazy("meeting, saving the teacher's summary"),
     "meetings:preparation_save": gettext_lazy("meeting, saving the preparation"),
     "meetings:addendum_add": gettext_lazy("meeting, adding an addendum"),
+    "meetings:registration_list": gettext_lazy("registrations for a pupil meeting"),
+    "meetings:registration_create": gettext_lazy("registering for a pupil meeting"),
+    "meetings:registration_detail": gettext_lazy("registration for a pupil meeting"),
+    "meetings:registration_withdraw": gettext_lazy("withdrawing a registration"),
+    "meetings:registration_attach": gettext_lazy("pupil meeting, putting pupils on the agenda"),
+    "meetings:item_detail": gettext_lazy("pupil meeting, growth document"),
+    "meetings:item_detach": gettext_lazy("pupil meeting, taking a pupil off the agenda"),
 }
 
 

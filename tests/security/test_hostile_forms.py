@@ -27,7 +27,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD, force_login, totp_device
-from tests.hgw.test_access_matrix import MATRIX, _meeting, _overview, _plan, signed_off_meeting
+from tests.hgw.test_access_matrix import (
+    MATRIX,
+    _meeting,
+    _overview,
+    _plan,
+    _registration,
+    pupil_meeting,
+    signed_off_meeting,
+)
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
 
 # --- Reading the forms of a page -------------------------------------------------------------
@@ -229,6 +237,24 @@ def _held_meeting(world) -> dict:
     return {"pk": found.pk}
 
 
+def _waiting_registration(world) -> dict:
+    """The pupil meeting, with a second pupil's registration waiting for it."""
+    from meetings import registrations
+    from tests import factories
+
+    found = pupil_meeting(world)
+    _registration(world, submitted=True)
+    if not world.group.enrolments.filter(pupil__given_name="Lotte").exists():
+        lotte = factories.PupilFactory(school=world.school, given_name="Lotte")
+        factories.EnrolmentFactory(pupil=lotte, group=world.group)
+        teacher = world.users["teacher"]
+        waiting = registrations.start_registration(
+            pupil=lotte, question="Lezen?", tried="Oefenen", by=teacher
+        )
+        registrations.submit_registration(registration=waiting, by=teacher)
+    return found
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -370,6 +396,22 @@ FORMS: dict[str, FormSpec] = {
         page="meetings:meeting_detail",
         kwargs=signed_off_meeting,
         saves=True,
+    ),
+    # Registrations: free text, so a draft saves; withdrawing deletes the draft once.
+    "meetings:registration_create": FormSpec("teacher", saves=True),
+    "meetings:registration_detail": FormSpec("teacher", saves=True),
+    "meetings:registration_withdraw": FormSpec("teacher"),
+    # The pupil meeting: the waiting registrations to choose (none of a hostile value), the
+    # growth document (free text and an outcome: saves once, then stale) and taking a pupil
+    # off the agenda.
+    "meetings:registration_attach": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=_waiting_registration
+    ),
+    "meetings:item_detail": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting, saves=True
+    ),
+    "meetings:item_detach": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting
     ),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
