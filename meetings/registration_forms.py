@@ -21,6 +21,12 @@ GROWTH_STEPS: list[tuple[str, str]] = [
 GROWTH_FIELDS = [name for name, _label in GROWTH_STEPS] + ["outcome", "outcome_note"]
 
 
+class _DraftSubmit(Submit):
+    """The secondary button: saving a draft (submitting is the primary one)."""
+
+    field_classes = "btn btn-outline-primary"
+
+
 def _text(label, *, required=False, rows=3, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -59,7 +65,7 @@ class RegistrationForm(forms.Form):
             self.fields["version"].required = True
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.add_input(Submit("save", _("Save as draft"), css_class="btn-outline-primary"))
+        self.helper.add_input(_DraftSubmit("save", _("Save as draft")))
         self.helper.add_input(Submit(self.SUBMIT, _("Submit the registration")))
 
     def wants_submit(self) -> bool:
@@ -87,7 +93,7 @@ class GrowthDocumentForm(forms.Form):
     def __init__(self, *args, item: MeetingItem, action: str, **kwargs):
         kwargs.setdefault("auto_id", f"item{item.pk}-%s")
         super().__init__(*args, **kwargs)
-        steps = {name: _text(label) for name, label in GROWTH_STEPS}
+        steps = {name: _text(label, rows=4) for name, label in GROWTH_STEPS}
         others = {name: self.fields.pop(name) for name in ("outcome", "outcome_note", "version")}
         self.fields.update(steps | others)
         self.initial.update({name: getattr(item, name) for name in GROWTH_FIELDS})
