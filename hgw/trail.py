@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
 from groupplans.models import OverviewRow, Placement
-from meetings.models import MeetingItem
+from meetings.models import MeetingItem, Registration
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
 from schools.models import School
 
@@ -64,6 +64,9 @@ REVISION_SOURCES = [
     ),
     RevisionSource(
         "meeting_item", MeetingItem, "pupil_id", ("meeting__group", "created_by"), learning=True
+    ),
+    RevisionSource(
+        "registration", Registration, "pupil_id", ("created_by", "submitted_by"), learning=True
     ),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
@@ -386,6 +389,8 @@ def _describe(kind: str, record) -> str:
     if kind == "meeting_item":
         meeting = getattr(record, "meeting", None)
         return str(meeting) if meeting is not None else _("(deleted since)")
+    if kind == "registration":
+        return str(record)
     return ""
 
 

@@ -152,7 +152,11 @@ def attach_registration(*, meeting: Meeting, registration: Registration, by) -> 
     current teachers attend the meeting (so they read their pupil's item)."""
     current = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     _check_pupil_agenda(current)
-    found = Registration.objects.select_for_update().select_related("pupil").get(pk=registration.pk)
+    found = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("pupil")
+        .get(pk=registration.pk)
+    )
     if found.school_id != current.school_id:
         raise ValidationError(_("The registration is not of this school."))
     if not found.is_submitted:

@@ -264,12 +264,12 @@ def test_a_stale_registration_save_shows_both_versions(world, teacher, client_fo
 
 def test_the_ib_sees_waiting_registrations_and_attaches(world, teacher, pupil_meeting, client_for):
     registration = _submitted(world, teacher)
-    _draft(world, teacher, question="Concept")
+    _draft(world, teacher, question="Nog niet ingediend")
     client = client_for("care_coordinator")
     listed = client.get(reverse("meetings:registration_list") + "?toon=wachtend")
     assert listed.status_code == 200
     assert "Sanne de Vries" in listed.content.decode()
-    assert "Concept" not in listed.content.decode()
+    assert "Nog niet ingediend" not in listed.content.decode()
     page = client.get(reverse("meetings:meeting_detail", args=[pupil_meeting.pk]))
     assert f'value="{registration.pk}"' in page.content.decode()
     response = client.post(
