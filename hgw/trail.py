@@ -207,7 +207,7 @@ PAGE_NAMES = {
     "meetings:registration_detail": gettext_lazy("registration for a pupil meeting"),
     "meetings:registration_withdraw": gettext_lazy("withdrawing a registration"),
     "meetings:registration_attach": gettext_lazy("pupil meeting, putting pupils on the agenda"),
-    "meetings:item_detail": gettext_lazy("pupil meeting, growth document"),
+    "meetings:growth_document": gettext_lazy("pupil meeting, growth document"),
     "meetings:item_detach": gettext_lazy("pupil meeting, taking a pupil off the agenda"),
 }
 

@@ -257,12 +257,12 @@ def _get_item_or_404(request, meeting: Meeting, item_pk: int) -> MeetingItem:
 def _item_page(request, meeting, item, *, form=None, current=None, status=200) -> HttpResponse:
     actor = access.actor_for(request)
     can_minute = access.can_minute_items(actor, meeting)
-    url = reverse("meetings:item_detail", args=[meeting.pk, item.pk])
+    url = reverse("meetings:growth_document", args=[meeting.pk, item.pk])
     if form is None and can_minute:
         form = GrowthDocumentForm(item=item, action=url)
     return render(
         request,
-        "meetings/item_detail.html",
+        "meetings/growth_document.html",
         {
             "meeting": meeting,
             "entry": _entry(item, True, form, can_minute),
@@ -275,7 +275,7 @@ def _item_page(request, meeting, item, *, form=None, current=None, status=200) -
 
 
 @require_http_methods(["GET", "POST"])
-def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def growth_document(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """One pupil of a pupil meeting: the registration and the growth document (a form for the
     IB until the meeting is signed off; read-only for the others who may see the pupil)."""
     actor = access.actor_for(request)
@@ -285,7 +285,7 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return _item_page(request, meeting, item)
     if not access.can_minute_items(actor, meeting):
         raise Http404
-    url = reverse("meetings:item_detail", args=[meeting.pk, item.pk])
+    url = reverse("meetings:growth_document", args=[meeting.pk, item.pk])
     form = GrowthDocumentForm(request.POST, item=item, action=url)
     if form.is_valid():
         try:
@@ -366,7 +366,7 @@ def _entry(item: MeetingItem, visible: bool, form, can_minute: bool) -> dict:
         "steps": _steps(item),
         "form": form,
         "can_detach": can_minute and registrations.is_untouched(item),
-        "url": reverse("meetings:item_detail", args=[item.meeting_id, item.pk]),
+        "url": reverse("meetings:growth_document", args=[item.meeting_id, item.pk]),
     }
 
 
@@ -385,7 +385,7 @@ def meeting_context(request: HttpRequest, actor: access.Actor, meeting: Meeting,
         shown = item.pupil_id in visible
         form = None
         if shown and can_minute:
-            url = reverse("meetings:item_detail", args=[meeting.pk, item.pk])
+            url = reverse("meetings:growth_document", args=[meeting.pk, item.pk])
             form = GrowthDocumentForm(item=item, action=url)
         entries.append(_entry(item, shown, form, can_minute))
     waiting = []

@@ -30,8 +30,8 @@ urlpatterns = [
     ),
     path(
         "jaarplanning/<int:pk>/leerling/<int:item_pk>/",
-        registration_views.item_detail,
-        name="item_detail",
+        registration_views.growth_document,
+        name="growth_document",
     ),
     path(
         "jaarplanning/<int:pk>/leerling/<int:item_pk>/van-agenda/",

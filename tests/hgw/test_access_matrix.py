@@ -559,7 +559,7 @@ MATRIX: dict[str, Entry] = {
     "meetings:registration_attach": Entry(
         _only({"care_coordinator": 302}), kwargs=pupil_meeting, method="post"
     ),
-    "meetings:item_detail": Entry(_only(MEETING_READERS), kwargs=pupil_meeting_item),
+    "meetings:growth_document": Entry(_only(MEETING_READERS), kwargs=pupil_meeting_item),
     "meetings:item_detach": Entry(
         _only({"care_coordinator": 302}), kwargs=pupil_meeting_item, method="post"
     ),

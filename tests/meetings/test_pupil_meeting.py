@@ -288,7 +288,7 @@ def test_the_growth_document_is_saved_and_errors_keep_input(
 ):
     item = _item(world, teacher, pupil_meeting, ib)
     client = client_for("care_coordinator")
-    url = reverse("meetings:item_detail", args=[pupil_meeting.pk, item.pk])
+    url = reverse("meetings:growth_document", args=[pupil_meeting.pk, item.pk])
     bad = client.post(url, {"insight": "Mijn inzicht", "outcome": "nonsense", "version": 1})
     assert bad.status_code == 422
     assert "Mijn inzicht" in bad.content.decode()
@@ -312,7 +312,7 @@ def test_the_teacher_reads_but_cannot_edit_the_growth_document(
     body = page.content.decode()
     assert "Sanne de Vries" in body and "Lezen gaat goed." in body
     assert "<textarea" not in body
-    url = reverse("meetings:item_detail", args=[pupil_meeting.pk, item.pk])
+    url = reverse("meetings:growth_document", args=[pupil_meeting.pk, item.pk])
     assert client.post(url, {"insight": "x", "version": 1}).status_code == 404
 
 

@@ -37,7 +37,7 @@ class Editable:
     stale_status: int = 200
 
 
-def _item(world):
+def _growth_item(world):
     return _pupil_meeting(world).items.get()
 
 
@@ -123,10 +123,12 @@ EDITABLE: dict[str, Editable] = {
     "growth_document": Editable(
         first="care_coordinator",
         second="care_coordinator",
-        url=lambda w: reverse("meetings:item_detail", args=[_pupil_meeting(w).pk, _item(w).pk]),
+        url=lambda w: reverse(
+            "meetings:growth_document", args=[_pupil_meeting(w).pk, _growth_item(w).pk]
+        ),
         fields=lambda w: {"outcome": "plan_suffices"},
         changed="insight",
-        value=lambda w: _item(w).insight,
+        value=lambda w: _growth_item(w).insight,
         typed=("Het tempo", "De instructie", "De groep"),
         stale_status=409,
     ),

@@ -407,7 +407,7 @@ FORMS: dict[str, FormSpec] = {
     "meetings:registration_attach": FormSpec(
         "care_coordinator", page="meetings:meeting_detail", kwargs=_waiting_registration
     ),
-    "meetings:item_detail": FormSpec(
+    "meetings:growth_document": FormSpec(
         "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting, saves=True
     ),
     "meetings:item_detach": FormSpec(
