@@ -25,7 +25,14 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.log import note_pupils
 from groupplans.models import GroupOverview, GroupPlan, OverviewStatus, PlanStatus
-from meetings.models import ActionPoint, Meeting, MeetingItem, MeetingKind, MeetingStatus
+from meetings.models import (
+    ActionPoint,
+    Meeting,
+    MeetingItem,
+    MeetingKind,
+    MeetingStatus,
+    Registration,
+)
 from pupils.models import Group, Pupil
 from schools.models import School
 
@@ -647,6 +654,72 @@ def meeting_ids_visible(actor: Actor, meeting_ids) -> set[int]:
     if not ids:
         return set()
     return set(meetings_visible(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+# Registrations for a pupil meeting ---------------------------------------------------------
+
+
+def registrations_visible(actor: Actor) -> QuerySet[Registration]:
+    """The IB: every registration of the school. A teacher: those of the pupils they may see
+    now (their groups' pupils). Nobody else."""
+    if actor.school is None:
+        return Registration.objects.none()
+    registrations = Registration.objects.filter(school=actor.school)
+    if actor.has(Role.CARE_COORDINATOR):
+        return registrations
+    if actor.has(Role.TEACHER):
+        pupils = pupils_visible(actor.only_as(Role.TEACHER), Category.LEARNING)
+        return registrations.filter(pupil__in=pupils)
+    return Registration.objects.none()
+
+
+def can_view_registrations(actor: Actor) -> bool:
+    """The list of registrations: the IB and teachers."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR, Role.TEACHER)
+
+
+def get_registration_or_404(request: HttpRequest, pk: int) -> Registration:
+    """The registration, if the actor may see it; its pupil noted in the access log."""
+    try:
+        registration = (
+            registrations_visible(actor_for(request))
+            .select_related("pupil", "created_by", "submitted_by")
+            .get(pk=pk)
+        )
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    note_pupils(request, [registration.pupil_id])
+    return registration
+
+
+def can_register(actor: Actor, pupil: Pupil) -> bool:
+    """The pupil's teacher registers them for a pupil meeting; the IB may on their behalf."""
+    if actor.school is None or pupil.school_id != actor.school.pk:
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    return actor.has(Role.TEACHER) and can_view(
+        actor.only_as(Role.TEACHER), pupil, Category.LEARNING
+    )
+
+
+def can_edit_registration(actor: Actor, registration: Registration) -> bool:
+    """A draft, by whoever may register its pupil; a submitted registration is locked."""
+    return not registration.is_submitted and can_register(actor, registration.pupil)
+
+
+def can_attach_registrations(actor: Actor, meeting: Meeting) -> bool:
+    """The IB puts registrations on a pupil meeting's agenda until it is signed off."""
+    return (
+        meeting.kind == MeetingKind.PUPIL
+        and meeting.status != MeetingStatus.SIGNED_OFF
+        and _leads_meeting(actor, meeting)
+    )
+
+
+def can_minute_items(actor: Actor, meeting: Meeting) -> bool:
+    """The IB writes the growth document of each pupil of a pupil meeting, until signed off."""
+    return meeting.kind == MeetingKind.PUPIL and can_minute_meeting(actor, meeting)
 
 
 def meetings_in_feed(user) -> QuerySet[Meeting]:

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict:
             "overviews": access.can_view_overviews(actor),
             "meetings": access.can_view_meetings(actor),
             "actions": access.can_have_action_points(actor),
+            "registrations": access.can_view_registrations(actor),
             "pupils": access.can_search_pupils(actor),
             "staff": access.can_manage_staff(actor),
             "imports": access.can_import(actor),

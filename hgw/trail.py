@@ -65,7 +65,9 @@ REVISION_SOURCES = [
     RevisionSource(
         "meeting_item", MeetingItem, "pupil_id", ("meeting__group", "created_by"), learning=True
     ),
-    RevisionSource("registration", Registration, "pupil_id", ("created_by",), learning=True),
+    RevisionSource(
+        "registration", Registration, "pupil_id", ("created_by", "submitted_by"), learning=True
+    ),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
 
@@ -210,6 +212,13 @@ PAGE_NAMES = {
     "meetings:my_actions": gettext_lazy("my actions"),
     "meetings:school_actions": gettext_lazy("all action points"),
     "meetings:action_point_edit": gettext_lazy("action point"),
+    "meetings:registration_list": gettext_lazy("registrations for a pupil meeting"),
+    "meetings:registration_create": gettext_lazy("registering for a pupil meeting"),
+    "meetings:registration_detail": gettext_lazy("registration for a pupil meeting"),
+    "meetings:registration_withdraw": gettext_lazy("withdrawing a registration"),
+    "meetings:registration_attach": gettext_lazy("pupil meeting, putting pupils on the agenda"),
+    "meetings:growth_document": gettext_lazy("pupil meeting, growth document"),
+    "meetings:item_detach": gettext_lazy("pupil meeting, taking a pupil off the agenda"),
 }
 
 
@@ -392,6 +401,8 @@ def _describe(kind: str, record) -> str:
     if kind == "meeting_item":
         meeting = getattr(record, "meeting", None)
         return str(meeting) if meeting is not None else _("(deleted since)")
+    if kind == "registration":
+        return str(record)
     return ""
 
 

@@ -111,6 +111,7 @@ def pupil_dossier(request: HttpRequest, pk: int, tab: str | None = None) -> Http
             .select_related("group")
             .first(),
             "today": actor.today,
+            "can_register": access.can_register(actor, pupil),
         },
     )
 

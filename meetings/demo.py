@@ -1,23 +1,51 @@
 """The demo school's year plan (run after `seed_demo` and `seed_demo_overviews`; see
 `seed_demo_meetings`): a group meeting per group at the end of periods 1 and 2 of this
-school year, six care-team meetings spread over the year with the care team's members, two
-pupil meetings, and a few action points. Made through the actions, so the history records
-all. No pupils on any agenda: pupil meetings get theirs from registrations (a later slice),
-care-team meetings from the care route.
+school year, six care-team meetings spread over the year with the care team's members, and
+two pupil meetings. Made through the actions, so the history records all. Registrations by
+Groep 5's teacher: two submitted (one on the first pupil meeting's agenda with its growth
+document pre-filled, one waiting) and one draft. A few action points. Care-team meetings get
+their pupils from the care route.
 """
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from accounts.models import Membership, Role, User
 from audit.history import acting_as
-from meetings import action_points, actions
+from meetings import action_points, actions, registrations
 from meetings.models import Attendee, Meeting, MeetingKind
+from pupils.models import Group, Pupil
 from schools.actions import ensure_default_periods
 from schools.models import School, SchoolYear
 
 DEMO_BRIN = "99AA"
+REGISTRATION_GROUP = "Groep 5"
+REGISTRATION_TEACHER = "leerkracht@demo.hgw.nl"  # Sanne Jansen, teacher of Groep 5
+
+# (question for help, what has been tried, what goes well); the pupil's given name fills in.
+REGISTRATIONS = [
+    (
+        "{name} raakt bij rekenen na een paar minuten de draad kwijt, ook na de verlengde "
+        "instructie. Hoe kan ik {name} helpen zelfstandig door te werken?",
+        "Verlengde instructie aan de instructietafel, een time-timer en een opdrachtkaart met "
+        "drie stappen. Dat helpt een korte tijd.",
+        "{name} werkt graag samen en leest vlot.",
+    ),
+    (
+        "{name} komt bij begrijpend lezen niet verder dan niveau IV. Wat heeft {name} nodig "
+        "om de hoofdgedachte van een tekst te vinden?",
+        "Voorlezen met vragen vooraf, samen de kernwoorden markeren, tekstjes op maat.",
+        "Technisch lezen gaat goed; {name} is gemotiveerd.",
+    ),
+    (
+        "{name} trekt zich in de groep terug. Hoe kunnen we het zelfvertrouwen versterken?",
+        "",
+        "",
+    ),
+]
 
 # The care team's external members who have no account, by discipline.
 CARE_TEAM_GUESTS = [
@@ -86,6 +114,7 @@ def seed(today: datetime.date) -> int:
             )
             made += 1
         _action_points(school, ib, today)
+        _registrations(school, ib, today)
     return made
 
 
@@ -147,6 +176,44 @@ def _action_points(school: School, ib, today: datetime.date) -> None:
         today=today,
     )
     action_points.complete(action=shared, seen_version=shared.version, by=ib)
+
+
+def _registrations(school: School, ib, today: datetime.date) -> None:
+    """Two submitted registrations and a draft by Groep 5's teacher; the first goes on the
+    first pupil meeting's agenda."""
+    teacher = User.objects.filter(email=REGISTRATION_TEACHER).first()
+    group = Group.objects.filter(
+        school=school, name=REGISTRATION_GROUP, school_year=SchoolYear.current(today)
+    ).first()
+    if teacher is None or group is None:
+        return
+    pupils = list(Pupil.objects.in_groups(Group.objects.filter(pk=group.pk), on=today))
+    pupils.sort(key=lambda p: (p.family_name, p.given_name, p.pk))
+    # Not the first three: the pupil log's notes are about them.
+    chosen = pupils[3:6] if len(pupils) >= 6 else pupils[:3]
+    made = []
+    with acting_as(teacher):
+        for pupil, (question, tried, going_well) in zip(chosen, REGISTRATIONS, strict=False):
+            name = pupil.given_name
+            registration = registrations.start_registration(
+                pupil=pupil,
+                question=question.format(name=name),
+                tried=tried.format(name=name),
+                going_well=going_well.format(name=name),
+                by=teacher,
+            )
+            if registration.tried:
+                registration = registrations.submit_registration(
+                    registration=registration, by=teacher
+                )
+            made.append(registration)
+    meeting = (
+        Meeting.objects.filter(school=school, kind=MeetingKind.PUPIL).order_by("date", "pk").first()
+    )
+    if meeting is not None and made and made[0].is_submitted:
+        # The pre-fill is written in the school's language, as the IB would see it.
+        with translation.override(settings.LANGUAGE_CODE):
+            registrations.attach_registration(meeting=meeting, registration=made[0], by=ib)
 
 
 def _care_team_members(school: School, meetings: list[Meeting]) -> None:

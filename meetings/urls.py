@@ -6,6 +6,7 @@ from meetings import (
     feed_views,
     item_views,
     pupil_views,
+    registration_views,
     report_views,
     views,
 )
@@ -73,6 +74,35 @@ urlpatterns = [
     ),
     path(
         "acties/<int:pk>/wijzigen/", action_point_views.action_point_edit, name="action_point_edit"
+    ),
+    path(
+        "jaarplanning/<int:pk>/aanmeldingen/",
+        registration_views.registration_attach,
+        name="registration_attach",
+    ),
+    path(
+        "jaarplanning/<int:pk>/leerling/<int:item_pk>/",
+        registration_views.growth_document,
+        name="growth_document",
+    ),
+    path(
+        "jaarplanning/<int:pk>/leerling/<int:item_pk>/van-agenda/",
+        registration_views.item_detach,
+        name="item_detach",
+    ),
+    path("aanmeldingen/", registration_views.registration_list, name="registration_list"),
+    path(
+        "aanmeldingen/nieuw/<int:pupil_pk>/",
+        registration_views.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/", registration_views.registration_detail, name="registration_detail"
+    ),
+    path(
+        "aanmeldingen/<int:pk>/intrekken/",
+        registration_views.registration_withdraw,
+        name="registration_withdraw",
     ),
     path("agenda/koppelen/", feed_views.feed_link, name="feed_link"),
     path("agenda/<str:token>.ics", feed_views.feed, name="feed"),

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
-from meetings import actions
+from meetings import actions, registration_views
 from meetings.action_point_views import action_points_context
 from meetings.attendee_views import attendee_form
 from meetings.forms import (
@@ -355,6 +355,7 @@ def _render_detail(
     context["can_download_report"] = access.can_download_meeting_report(actor, meeting)
     context["attendee_form"] = forms.get("attendee_form") or attendee_form(actor, meeting)
     context.update(action_points_context(actor, request, meeting, forms.get("action_point_form")))
+    context.update(registration_views.meeting_context(request, actor, meeting, visible))
     current = context["current"] = forms.get("current")
     if current:
         record = current["record"]

@@ -374,6 +374,67 @@ ACTION_OWNERS = YEAR_PLAN | {"care_team_member": 200}
 ACTION_TOGGLERS = {"teacher": 302, "care_coordinator": 302}
 
 
+def _registration(world, submitted=False):
+    """A registration of the pupil of group A by their teacher: a draft, or a submitted one
+    (one of each per test)."""
+    from meetings import registrations
+    from meetings.models import Registration
+
+    found = Registration.objects.filter(
+        pupil=world.pupil, submitted_at__isnull=not submitted
+    ).first()
+    if found is None:
+        teacher = world.users["teacher"]
+        found = registrations.start_registration(
+            pupil=world.pupil, question="Rekenen?", tried="Verlengde instructie", by=teacher
+        )
+        if submitted:
+            found = registrations.submit_registration(registration=found, by=teacher)
+    return found
+
+
+def draft_registration(world):
+    return {"pk": _registration(world).pk}
+
+
+def register_pupil(world):
+    return {"pupil_pk": world.pupil.pk}
+
+
+def _pupil_meeting(world):
+    """A pupil meeting planned by the IB with the pupil of group A on it (their submitted
+    registration attached: their teacher attends), made once per test."""
+    import datetime
+
+    from meetings import actions, registrations
+    from meetings.models import Meeting
+
+    found = Meeting.objects.filter(school=world.school, kind="pupil").first()
+    if found is None:
+        ib = world.users["care_coordinator"]
+        day = world.group.school_year.start_date + datetime.timedelta(days=30)
+        found = actions.plan_meeting(school=world.school, kind="pupil", date=day, by=ib)
+        registrations.attach_registration(
+            meeting=found, registration=_registration(world, submitted=True), by=ib
+        )
+    return found
+
+
+def pupil_meeting(world):
+    return {"pk": _pupil_meeting(world).pk}
+
+
+def pupil_meeting_item(world):
+    found = _pupil_meeting(world)
+    return {"pk": found.pk, "item_pk": found.items.get().pk}
+
+
+# Registrations for a pupil meeting: the pupil's teacher and the IB register and edit a
+# draft; the list is there for the IB and teachers (each their own). The IB puts them on a
+# pupil meeting; the growth document is the IB's, read by the pupil's teacher and the director.
+REGISTRANTS = {"teacher": 200, "care_coordinator": 200}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -640,6 +701,21 @@ MATRIX: dict[str, Entry] = {
         _only(ACTION_TOGGLERS), kwargs=done_action_point, method="post", data={"version": 2}
     ),
     "meetings:action_point_edit": Entry(_only({"care_coordinator": 200}), kwargs=action_point),
+    "meetings:registration_list": Entry(
+        _only(REGISTRANTS | {"other_teacher": 200, "other_school_ib": 200})
+    ),
+    "meetings:registration_create": Entry(_only(REGISTRANTS), kwargs=register_pupil),
+    "meetings:registration_detail": Entry(_only(REGISTRANTS), kwargs=draft_registration),
+    # The confirmation page (the draft stays).
+    "meetings:registration_withdraw": Entry(_only(REGISTRANTS), kwargs=draft_registration),
+    # Nothing chosen: back to the meeting with a message.
+    "meetings:registration_attach": Entry(
+        _only({"care_coordinator": 302}), kwargs=pupil_meeting, method="post"
+    ),
+    "meetings:growth_document": Entry(_only(MEETING_READERS), kwargs=pupil_meeting_item),
+    "meetings:item_detach": Entry(
+        _only({"care_coordinator": 302}), kwargs=pupil_meeting_item, method="post"
+    ),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).

@@ -33,7 +33,9 @@ from tests.hgw.test_access_matrix import (
     _meeting,
     _overview,
     _plan,
+    _registration,
     care_team_item,
+    pupil_meeting,
     signed_off_meeting,
 )
 from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
@@ -246,6 +248,24 @@ def _meeting_with_done_action(world) -> dict:
     return {"pk": _action_point(world, done=True).meeting_id}
 
 
+def _waiting_registration(world) -> dict:
+    """The pupil meeting, with a second pupil's registration waiting for it."""
+    from meetings import registrations
+    from tests import factories
+
+    found = pupil_meeting(world)
+    _registration(world, submitted=True)
+    if not world.group.enrolments.filter(pupil__given_name="Lotte").exists():
+        lotte = factories.PupilFactory(school=world.school, given_name="Lotte")
+        factories.EnrolmentFactory(pupil=lotte, group=world.group)
+        teacher = world.users["teacher"]
+        waiting = registrations.start_registration(
+            pupil=lotte, question="Lezen?", tried="Oefenen", by=teacher
+        )
+        registrations.submit_registration(registration=waiting, by=teacher)
+    return found
+
+
 GUARDIAN = {
     "name": "Kees de Vries",
     "relation": "father",
@@ -419,6 +439,22 @@ FORMS: dict[str, FormSpec] = {
         "teacher", page="meetings:meeting_detail", kwargs=_meeting_with_done_action, saves=True
     ),
     "meetings:action_point_edit": FormSpec("care_coordinator", saves=True),
+    # Registrations: free text, so a draft saves; withdrawing deletes the draft once.
+    "meetings:registration_create": FormSpec("teacher", saves=True),
+    "meetings:registration_detail": FormSpec("teacher", saves=True),
+    "meetings:registration_withdraw": FormSpec("teacher"),
+    # The pupil meeting: the waiting registrations to choose (none of a hostile value), the
+    # growth document (free text and an outcome: saves once, then stale) and taking a pupil
+    # off the agenda.
+    "meetings:registration_attach": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=_waiting_registration
+    ),
+    "meetings:growth_document": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting, saves=True
+    ),
+    "meetings:item_detach": FormSpec(
+        "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting
+    ),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
