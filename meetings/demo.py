@@ -115,6 +115,7 @@ def seed(today: datetime.date) -> int:
             made += 1
         _action_points(school, ib, today)
         _registrations(school, ib, today)
+        made += _past_pupil_meeting(school, ib, today)
     return made
 
 
@@ -214,6 +215,81 @@ def _registrations(school: School, ib, today: datetime.date) -> None:
         # The pre-fill is written in the school's language, as the IB would see it.
         with translation.override(settings.LANGUAGE_CODE):
             registrations.attach_registration(meeting=meeting, registration=made[0], by=ib)
+
+
+# A pupil meeting held six weeks ago: its growth document, after the meeting, in Dutch.
+PAST_GROWTH_DOCUMENT = {
+    "insight": (
+        "{name} begrijpt de uitleg, maar verliest bij langere opdrachten het overzicht. Bij "
+        "korte, afgebakende taken werkt {name} wel zelfstandig."
+    ),
+    "know_enough": "Ja: de observaties en de toetsgegevens geven samen een duidelijk beeld.",
+    "outlook": (
+        "Opdrachten in kleine stappen aanbieden, met tussentijdse controle door de leerkracht."
+    ),
+    "teacher_needs": "Een vast moment per dag voor een korte check-in; tips van de IB voor "
+    "het opdelen van taken.",
+    "agreements": (
+        "{name} werkt met een stappenkaart en een time-timer. De leerkracht controleert na "
+        "elke stap. Evaluatie in de groepsbespreking van januari."
+    ),
+    "outcome": "plan_suffices",
+    "outcome_note": "De aanpak past binnen de middengroep van het groepsplan.",
+}
+
+
+def _past_pupil_meeting(school: School, ib, today: datetime.date) -> int:
+    """A pupil meeting six weeks ago about a fourth Groep 5 pupil: registered, held, minuted
+    with the six steps, signed off (its report is in the pupil's dossier), with an action
+    point for the teacher. Returns 1 when made."""
+    teacher = User.objects.filter(email=REGISTRATION_TEACHER).first()
+    group = Group.objects.filter(
+        school=school, name=REGISTRATION_GROUP, school_year=SchoolYear.current(today)
+    ).first()
+    day = _weekday_on_or_after(today - datetime.timedelta(weeks=6), 1)
+    year = SchoolYear.current(today)
+    if teacher is None or group is None or year is None or day < year.start_date:
+        return 0
+    pupils = list(Pupil.objects.in_groups(Group.objects.filter(pk=group.pk), on=today))
+    pupils.sort(key=lambda p: (p.family_name, p.given_name, p.pk))
+    if len(pupils) < 7:
+        return 0
+    pupil = pupils[6]
+    name = pupil.given_name
+    question, tried, going_well = REGISTRATIONS[0]
+    with acting_as(teacher):
+        registration = registrations.start_registration(
+            pupil=pupil,
+            question=question.format(name=name),
+            tried=tried.format(name=name),
+            going_well=going_well.format(name=name),
+            by=teacher,
+        )
+        registration = registrations.submit_registration(registration=registration, by=teacher)
+    meeting = actions.plan_meeting(
+        school=school,
+        kind=MeetingKind.PUPIL,
+        date=day,
+        start_time=datetime.time(8, 15),
+        location="Kamer van de IB",
+        by=ib,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        item = registrations.attach_registration(meeting=meeting, registration=registration, by=ib)
+    values = {key: text.format(name=name) for key, text in PAST_GROWTH_DOCUMENT.items()}
+    actions.save_item(item=item, values=values, seen_version=item.version, by=ib)
+    action_points.add_action_point(
+        meeting=meeting,
+        item=item,
+        description="Stappenkaart en time-timer inzetten; na vier weken evalueren",
+        owner=teacher,
+        due_date=today + datetime.timedelta(days=21),
+        by=ib,
+        today=today,
+    )
+    actions.mark_held(meeting=meeting, by=ib, today=today)
+    actions.sign_off(meeting=meeting, by=ib)
+    return 1
 
 
 def _care_team_members(school: School, meetings: list[Meeting]) -> None:

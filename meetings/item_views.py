@@ -36,7 +36,12 @@ def get_item_or_404(request: HttpRequest, pk: int) -> MeetingItem:
     actor = access.actor_for(request)
     try:
         item = MeetingItem.objects.select_related(
-            "meeting__group", "meeting__period", "meeting__signed_off_by", "pupil", "shared_by"
+            "meeting__group",
+            "meeting__period",
+            "meeting__signed_off_by",
+            "pupil",
+            "shared_by",
+            "registration__submitted_by",
         ).get(pk=pk, meeting__school=actor.school)
     except MeetingItem.DoesNotExist:
         raise Http404 from None

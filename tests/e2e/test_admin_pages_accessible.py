@@ -11,6 +11,7 @@ from tests.e2e.test_import_journey import _log_in
 def test_ib_pages(transactional_db, world, live_server, page, problems, axe_check):
     totp_device(world.users["care_coordinator"])  # the app set up before: the code is asked
     _log_in(page, live_server, "care_coordinator@school.example")
+    page.get_by_role("button", name="Beheer").click()
     page.get_by_role("link", name="Audittrail").click()
     expect(page.get_by_role("heading", name="Audittrail", level=1)).to_be_visible()
     axe_check()
@@ -22,6 +23,7 @@ def test_ib_pages(transactional_db, world, live_server, page, problems, axe_chec
     expect(page.get_by_role("heading", level=1)).to_contain_text("ingezien")
     expect(page.get_by_text("Sanne de Vries").first).to_be_visible()
     axe_check()
+    page.get_by_role("button", name="Beheer").click()
     page.get_by_role("link", name="Bewaartermijn").click()
     axe_check()
     page.goto(f"{live_server.url}/toetsen/")

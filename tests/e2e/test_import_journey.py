@@ -29,6 +29,7 @@ def test_ib_imports_edexml_with_preview(
     export = tmp_path / "export.xml"
     export.write_bytes(_edexml(world))
     _log_in(page, live_server, "care_coordinator@school.example")
+    page.get_by_role("button", name="Beheer").click()
     page.get_by_role("link", name="Importeren").click()
     expect(page.get_by_role("heading", name="Importeren", level=1)).to_be_visible()
     axe_check()
