@@ -42,6 +42,7 @@ AUDIT_TABLES = (
     "audit_accesslogpupil",
     "audit_erasure",
     "accounts_securityevent",
+    "careroute_routeevent",
 )
 
 _FUNCTION_SQL = f"""

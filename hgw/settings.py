@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pupils",
     "groupplans",
     "meetings",
+    "careroute",
     "hgw",
 ]
 

@@ -19,6 +19,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
 from audit.models import AccessLogEntry, AccessLogPupil
+from careroute.models import (
+    IHP,
+    OPP,
+    CareRoute,
+    CareTeamCase,
+    CareTeamRegistration,
+    Consent,
+    HGDRequest,
+    ZATHandover,
+)
 from groupplans.models import OverviewRow, Placement
 from meetings.models import MeetingItem, Registration
 from pupils.models import Enrolment, Guardian, Pupil, PupilLogEntry, TestResult
@@ -68,6 +78,16 @@ REVISION_SOURCES = [
     RevisionSource(
         "registration", Registration, "pupil_id", ("created_by", "submitted_by"), learning=True
     ),
+    RevisionSource("care_route", CareRoute, "pupil_id", (), learning=True),
+    RevisionSource("consent", Consent, "pupil_id", ("guardian", "recorded_by"), learning=True),
+    RevisionSource(
+        "care_team_registration", CareTeamRegistration, "pupil_id", ("created_by",), learning=True
+    ),
+    RevisionSource("care_team_case", CareTeamCase, "pupil_id", (), learning=True),
+    RevisionSource("ihp", IHP, "pupil_id", ("created_by",), learning=True),
+    RevisionSource("opp", OPP, "pupil_id", ("created_by",), learning=True),
+    RevisionSource("hgd_request", HGDRequest, "pupil_id", ("created_by",), learning=True),
+    RevisionSource("zat_handover", ZATHandover, "pupil_id", ("created_by",), learning=True),
 ]
 _SOURCES = {source.kind: source for source in REVISION_SOURCES}
 
@@ -401,8 +421,10 @@ def _describe(kind: str, record) -> str:
     if kind == "meeting_item":
         meeting = getattr(record, "meeting", None)
         return str(meeting) if meeting is not None else _("(deleted since)")
-    if kind == "registration":
-        return str(record)
+    model = _SOURCES[kind].model
+    if model._meta.app_label == "careroute":
+        # The care route's records: what they are (the changes say the rest).
+        return str(model._meta.verbose_name)
     return ""
 
 

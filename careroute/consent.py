@@ -1,0 +1,77 @@
+"""When the parents' consent for a purpose stands.
+
+Consent for a purpose (scoped to what it is for) stands while every guardian with parental
+authority has given it — their latest decision for that scope is "given" and has not ended —
+and none has refused or withdrawn it. It cannot stand for a pupil with no guardian with
+parental authority on record. The guards of the route and the access policy both read this.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from careroute.models import Consent, ConsentDecision, ConsentPurpose
+from pupils.models import Guardian, Pupil
+
+
+@dataclass
+class ConsentState:
+    stands: bool
+    # What keeps it from standing, in the person's language (empty when it stands).
+    problems: list[str] = field(default_factory=list)
+    no_guardian: bool = False
+
+
+def _scope(purpose: str, *, registration=None, hgd_request=None, recipient: str = "") -> Q:
+    scope = Q(purpose=purpose)
+    if purpose == ConsentPurpose.CARE_TEAM:
+        scope &= Q(care_team_registration=registration)
+    elif purpose == ConsentPurpose.HGD:
+        scope &= Q(hgd_request=hgd_request)
+    elif purpose == ConsentPurpose.RECIPIENT:
+        scope &= Q(recipient=recipient)
+    return scope
+
+
+def latest_decisions(pupil: Pupil, purpose: str, **scope) -> dict[int, Consent]:
+    """Each guardian's latest decision (by id) for the purpose and scope."""
+    found: dict[int, Consent] = {}
+    records = Consent.objects.filter(_scope(purpose, **scope), pupil=pupil).order_by(
+        "guardian_id", "-recorded_at", "-pk"
+    )
+    for record in records:
+        found.setdefault(record.guardian_id, record)
+    return found
+
+
+def consent_state(
+    pupil: Pupil, purpose: str, *, on: datetime.date | None = None, **scope
+) -> ConsentState:
+    day = on or timezone.localdate()
+    guardians = list(Guardian.objects.filter(pupil=pupil, has_parental_authority=True))
+    if not guardians:
+        return ConsentState(
+            stands=False,
+            problems=[_("No guardian with parental authority is on record.")],
+            no_guardian=True,
+        )
+    decisions = latest_decisions(pupil, purpose, **scope)
+    problems = []
+    for guardian in guardians:
+        decision = decisions.get(guardian.pk)
+        if decision is None:
+            problems.append(_("%(name)s has not decided yet.") % {"name": guardian.name})
+        elif decision.decision == ConsentDecision.REFUSED:
+            problems.append(_("%(name)s refused.") % {"name": guardian.name})
+        elif decision.decision == ConsentDecision.WITHDRAWN:
+            problems.append(_("%(name)s withdrew their consent.") % {"name": guardian.name})
+        elif decision.end_date is not None and decision.end_date < day:
+            problems.append(_("The consent of %(name)s has ended.") % {"name": guardian.name})
+    return ConsentState(stands=not problems, problems=problems)
+
+
+def consent_stands(pupil: Pupil, purpose: str, **scope) -> bool:
+    return consent_state(pupil, purpose, **scope).stands
