@@ -3,7 +3,7 @@
 Each tab is a view of the app that owns the data, named here by its URL name; the dossier
 shell (`hgw.views.pupil_dossier`) shows the tabs the person may see and embeds the chosen
 one. The list is the whole dossier as designed; a tab appears once the app that owns it
-provides its URL (so far: gegevens, toetsen, logboek, plannen).
+provides its URL.
 """
 
 from dataclasses import dataclass
@@ -30,6 +30,8 @@ TABS: list[Tab] = [
     Tab("plannen", _("Plans"), "groupplans:pupil_plans", Category.LEARNING),
     Tab("besprekingen", _("Meetings"), "meetings:pupil_meetings", Category.LEARNING),
     Tab("route", _("Care route"), "careroute:pupil_route", Category.LEARNING),
+    Tab("ihp", _("IHP and OPP"), "careroute:pupil_ihps", Category.LEARNING),
+    Tab("onderzoek", _("Diagnostics"), "careroute:pupil_hgd", Category.SENSITIVE),
     Tab("documenten", _("Documents"), "careroute:pupil_documents", Category.SENSITIVE),
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("pupils.urls")),
     path("", include("groupplans.urls")),
     path("", include("meetings.urls")),
+    path("", include("careroute.urls")),
     path("", include("hgw.trail_urls")),
 ]
