@@ -1,11 +1,10 @@
 """Forms of the action points. Each validates and normalises; meetings.action_points decides."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.action_points import DESCRIPTION_MAX_LENGTH
+from meetings.forms import _helper
 
 
 class OwnerField(forms.ModelChoiceField):
@@ -16,13 +15,6 @@ class OwnerField(forms.ModelChoiceField):
 class PupilItemField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.pupil.full_name
-
-
-def _helper(action: str, submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_action = action
-    helper.add_input(Submit("submit", submit))
-    return helper
 
 
 class _ActionPointFields(forms.Form):

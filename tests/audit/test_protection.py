@@ -30,6 +30,7 @@ def test_every_audit_and_history_table_is_protected(db):
         "audit_accesslogpupil",
         "audit_erasure",
         "accounts_securityevent",
+        "careroute_routeevent",
     }
     assert required >= {
         "pupils_historicalpupil",

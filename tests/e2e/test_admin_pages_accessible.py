@@ -34,6 +34,7 @@ def test_ib_pages(transactional_db, world, live_server, page, problems, axe_chec
 
 def test_school_admin_pages(transactional_db, world, live_server, page, problems, axe_check):
     _log_in(page, live_server, "school_admin@school.example")
+    page.get_by_role("button", name="Beheer").click()
     page.get_by_role("link", name="Medewerkers").click()
     axe_check()
     page.get_by_role("link", name="Persoon toevoegen").click()

@@ -27,7 +27,9 @@ call_command("seed_demo_meetings", verbosity=0)
 call_command("seed_demo_meetings", verbosity=0)  # idempotent
 from meetings.models import Meeting
 kinds = sorted(Meeting.objects.values_list("kind", flat=True))
-assert kinds.count("care_team") == 6 and kinds.count("pupil") == 2, kinds
+# Two upcoming pupil meetings and one held and signed off six weeks ago.
+assert kinds.count("care_team") == 6 and kinds.count("pupil") == 3, kinds
+assert Meeting.objects.filter(kind="pupil", status="signed_off").count() == 1
 groups = Meeting.objects.exclude(group=None).values("group").distinct().count()
 assert kinds.count("group") == 2 * groups, kinds
 from groupplans.models import OfferTemplate
@@ -58,6 +60,12 @@ grid = client.get(f"/groepsoverzichten/{mine.pk}/?stap=2")
 assert grid.status_code == 200 and len(grid.context["rows"]) >= 20
 plan = client.get("/jaarplanning/")
 assert plan.status_code == 200 and "Groep 5" in plan.content.decode()
+actions = client.get("/acties/")
+assert actions.status_code == 200 and "Stappenkaart" in actions.content.decode()
+from meetings.models import MeetingItem
+item = MeetingItem.objects.get(meeting__kind="pupil", meeting__status="signed_off")
+report = client.get(f"/besprekingspunten/{item.pk}/verslag.pdf")
+assert report.status_code == 200 and report.content.startswith(b"%PDF"), report.status_code
 print("demo ok")
 """
 

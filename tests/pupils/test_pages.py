@@ -147,7 +147,9 @@ def test_dossier_shows_the_tabs_of_the_persona(world, client_for, persona):
     response = client_for(persona).get(reverse("pupil_dossier", args=[world.pupil.pk]), follow=True)
     assert response.status_code == 200
     expected = (
-        ["gegevens"] if persona == "school_admin" else ["gegevens", "toetsen", "logboek", "plannen"]
+        ["gegevens"]
+        if persona == "school_admin"
+        else ["gegevens", "toetsen", "logboek", "plannen", "besprekingen"]
     )
     assert [t.slug for t in response.context["tabs"]] == expected
     assert "Anna de Vries" in response.content.decode()
@@ -170,6 +172,7 @@ def test_dossier_lists_only_tabs_whose_view_exists():
         "toetsen",
         "logboek",
         "plannen",
+        "besprekingen",
     ]
     assert [t.slug for t in available_tabs(frozenset({Category.BASIC}))] == ["gegevens"]
     assert available_tabs(frozenset()) == []
