@@ -134,17 +134,13 @@ def upload_report(*, request: HGDRequest, file, by) -> HGDRequest:
     problems = upload_problems(current, file)
     if problems:
         raise ValidationError(problems)
-    old = current.report.name
-    # The stored name never carries the pupil's name (nor the uploaded file's name).
+    # The stored name never carries the pupil's name (nor the uploaded file's name). A
+    # replaced report stays on disk: the request's history names it (the retention purge
+    # removes the files with the pupil's data).
     current.report.save(f"hgd-{current.pk}.pdf", file, save=False)
     current.status = HGDStatus.REPORTED
     current.report_uploaded_at = timezone.now()
-    current = _save_version(current)
-    if old and old != current.report.name:
-        # A replaced report goes once the new one is committed (the history keeps the name).
-        storage = current.report.storage
-        transaction.on_commit(lambda: storage.delete(old))
-    return current
+    return _save_version(current)
 
 
 @transaction.atomic

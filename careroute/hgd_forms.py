@@ -71,13 +71,14 @@ class ReportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
-    def __init__(self, *args, action: str, **kwargs):
+    def __init__(self, *args, action: str, replacing: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "upload-%s")
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_id = "hgd-upload"
-        self.helper.add_input(Submit("upload", _("Upload the report")))
+        label = _("Replace the report") if replacing else _("Upload the report")
+        self.helper.add_input(Submit("upload", label))
 
 
 class RecommendationsForm(forms.Form):

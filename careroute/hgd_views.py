@@ -120,7 +120,9 @@ def _page(
     if can_edit:
         urls = _urls(hgd)
         request_form = request_form or HGDRequestForm(hgd=hgd, action=urls["hgd_detail"])
-        upload_form = upload_form or ReportUploadForm(action=urls["hgd_upload"])
+        upload_form = upload_form or ReportUploadForm(
+            action=urls["hgd_upload"], replacing=bool(hgd.report)
+        )
         if hgd.status == HGDStatus.REPORTED:
             advice_form = advice_form or RecommendationsForm(
                 hgd=hgd, action=urls["hgd_recommendations"]
@@ -193,7 +195,10 @@ def hgd_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_hgd(access.actor_for(request), hgd):
         raise Http404
     form = ReportUploadForm(
-        request.POST, request.FILES, action=reverse("careroute:hgd_upload", args=[hgd.pk])
+        request.POST,
+        request.FILES,
+        action=reverse("careroute:hgd_upload", args=[hgd.pk]),
+        replacing=bool(hgd.report),
     )
     file = request.FILES.get("report")
     try:

@@ -182,7 +182,7 @@ EDITABLE: dict[str, Editable] = {
         fields=lambda w: {"educational_needs": "Extra leestijd"},
         changed="recommendations",
         value=lambda w: _hgd(w).recommendations,
-        typed=("Korte instructie", "Lange instructie", "Geen instructie"),
+        typed=("Duolezen", "Voorlezen", "Stillezen"),
         stale_status=409,
     ),
 }

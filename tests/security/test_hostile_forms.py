@@ -458,7 +458,12 @@ FORMS: dict[str, FormSpec] = {
     ),
     # Diagnostics (HGD): the request (free text: saves once, then stale), the report upload
     # (the walk's CSV is no PDF: refused), the recommendations, and the two buttons.
-    "careroute:hgd_create": FormSpec("care_coordinator", kwargs=hgd_pupil, saves=True),
+    "careroute:hgd_create": FormSpec(
+        "care_coordinator",
+        kwargs=hgd_pupil,
+        valid={"question": "Lezen?", "expert_name": "Drs. Jansen"},
+        saves=True,
+    ),
     "careroute:hgd_detail": FormSpec("care_coordinator", saves=True),
     "careroute:hgd_upload": FormSpec("care_coordinator", page="careroute:hgd_detail"),
     "careroute:hgd_recommendations": FormSpec(
