@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "careroute"
 
@@ -14,4 +14,15 @@ urlpatterns += []
 urlpatterns += []
 
 # Diagnostics (HGD slice).
-urlpatterns += []
+from careroute import hgd_views  # noqa: E402
+
+urlpatterns += [
+    path("leerlingen/<int:pk>/tab/onderzoek/", hgd_views.pupil_hgd, name="pupil_hgd"),
+    path("leerlingen/<int:pk>/onderzoek/nieuw/", hgd_views.hgd_create, name="hgd_create"),
+    path("onderzoek/<int:pk>/", hgd_views.hgd_detail, name="hgd_detail"),
+    path("onderzoek/<int:pk>/uploaden/", hgd_views.hgd_upload, name="hgd_upload"),
+    path("onderzoek/<int:pk>/advies/", hgd_views.hgd_recommendations, name="hgd_recommendations"),
+    path("onderzoek/<int:pk>/vertalen/", hgd_views.hgd_translate, name="hgd_translate"),
+    path("onderzoek/<int:pk>/delen/", hgd_views.hgd_share, name="hgd_share"),
+    path("onderzoek/<int:pk>/verslag/", hgd_views.hgd_report, name="hgd_report"),
+]

@@ -731,3 +731,49 @@ def meetings_in_feed(user) -> QuerySet[Meeting]:
         actor = Actor(user=user, school=school, roles=roles_at(user, school))
         found = found | meetings_visible(actor)
     return found
+
+
+# Diagnostics (HGD) --------------------------------------------------------------------------
+
+
+def _is_ib_of(actor: Actor, pupil: Pupil) -> bool:
+    return pupil.school_id == getattr(actor.school, "pk", None) and actor.has(Role.CARE_COORDINATOR)
+
+
+def can_request_hgd(actor: Actor, pupil: Pupil) -> bool:
+    """The IB of the pupil's school asks for diagnostics (the route level is the action's)."""
+    return _is_ib_of(actor, pupil)
+
+
+def can_edit_hgd(actor: Actor, hgd) -> bool:
+    """The request, the report and the recommendations: the IB of the pupil's school."""
+    return _is_ib_of(actor, hgd.pupil)
+
+
+def can_view_hgd(actor: Actor, hgd) -> bool:
+    """Sensitive: the IB of the school; the pupil's current teacher once the IB has shared the
+    recommendations (then those and the needs, never the report file); nobody else."""
+    if _is_ib_of(actor, hgd.pupil):
+        return True
+    if hgd.shared_at is None or not actor.has(Role.TEACHER):
+        return False
+    return can_view(actor.only_as(Role.TEACHER), hgd.pupil, Category.LEARNING)
+
+
+def can_download_hgd_report(actor: Actor, hgd) -> bool:
+    """The report file itself: the IB of the school only."""
+    return bool(hgd.report) and _is_ib_of(actor, hgd.pupil)
+
+
+def get_hgd_or_404(request: HttpRequest, pk: int):
+    """A diagnostics request the actor may see; its pupil noted in the access log."""
+    from careroute.models import HGDRequest
+
+    try:
+        hgd = HGDRequest.objects.select_related("pupil", "shared_by", "created_by").get(pk=pk)
+    except HGDRequest.DoesNotExist:
+        raise Http404 from None
+    if not can_view_hgd(actor_for(request), hgd):
+        raise Http404
+    note_pupils(request, [hgd.pupil])
+    return hgd

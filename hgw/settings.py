@@ -213,6 +213,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# The largest diagnostics (HGD) report accepted for upload, in bytes.
+HGD_REPORT_MAX_BYTES = 10 * 1024 * 1024
 
 # Background work: the demo runs tasks at once; production uses the database worker.
 _TASK_BACKENDS = {

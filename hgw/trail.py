@@ -239,6 +239,14 @@ PAGE_NAMES = {
     "meetings:registration_attach": gettext_lazy("pupil meeting, putting pupils on the agenda"),
     "meetings:growth_document": gettext_lazy("pupil meeting, growth document"),
     "meetings:item_detach": gettext_lazy("pupil meeting, taking a pupil off the agenda"),
+    "careroute:pupil_hgd": gettext_lazy("pupil dossier: onderzoek"),
+    "careroute:hgd_create": gettext_lazy("requesting diagnostics (HGD)"),
+    "careroute:hgd_detail": gettext_lazy("diagnostics (HGD)"),
+    "careroute:hgd_upload": gettext_lazy("diagnostics (HGD), uploading the report"),
+    "careroute:hgd_recommendations": gettext_lazy("diagnostics (HGD), recommendations"),
+    "careroute:hgd_translate": gettext_lazy("diagnostics (HGD), adding the needs to the overview"),
+    "careroute:hgd_share": gettext_lazy("diagnostics (HGD), sharing with the teacher"),
+    "careroute:hgd_report": gettext_lazy("diagnostics (HGD) report (PDF)"),
 }
 
 

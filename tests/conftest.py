@@ -55,6 +55,13 @@ def _no_lockout(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (HGD reports, consent forms) go to the test's own folder, never to
+    var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _two_factor_on(settings):
     """Tests run as production does, whatever DEBUG says: the roles that need it log in with
     a second factor (client_for passes it for them; tests/accounts/test_two_factor.py tests

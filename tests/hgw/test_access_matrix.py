@@ -435,6 +435,65 @@ def pupil_meeting_item(world):
 REGISTRANTS = {"teacher": 200, "care_coordinator": 200}
 
 
+def _hgd(world):
+    """A diagnostics request for the pupil of group A (at level 2), with the parents' consent,
+    the report uploaded and the IB's recommendations, not shared (made once per test)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from careroute import hgd
+    from careroute.models import CareRoute, Consent, HGDRequest
+
+    found = HGDRequest.objects.filter(pupil=world.pupil).first()
+    if found is None:
+        ib = world.users["care_coordinator"]
+        CareRoute.objects.get_or_create(
+            pupil=world.pupil, defaults={"school": world.school, "level": 2}
+        )
+        found = hgd.request_hgd(
+            pupil=world.pupil, question="Lezen?", expert_name="Drs. Jansen", by=ib
+        )
+        Consent.objects.create(
+            pupil=world.pupil,
+            guardian=world.pupil.guardians.get(),
+            purpose="hgd",
+            hgd_request=found,
+            decision="given",
+            decided_on=timezone.localdate(),
+            how="conversation",
+            recorded_by=ib,
+        )
+        report = SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n")
+        found = hgd.upload_report(request=found, file=report, by=ib)
+        found = hgd.save_recommendations(
+            request=found,
+            recommendations="Korte instructie",
+            educational_needs="Extra leestijd",
+            seen_version=found.version,
+            by=ib,
+        )
+    return found
+
+
+def hgd_request(world):
+    return {"pk": _hgd(world).pk}
+
+
+def hgd_pupil(world):
+    """The pupil of group A at level 2 of the route (diagnostics can be requested)."""
+    from careroute.models import CareRoute
+
+    CareRoute.objects.get_or_create(
+        pupil=world.pupil, defaults={"school": world.school, "level": 2}
+    )
+    return {"pk": world.pupil.pk}
+
+
+# Diagnostics (HGD) are sensitive: the IB of the school; the pupil's teacher sees the tab
+# (only what the IB shared with them, here nothing yet); the director and the rest not.
+HGD_KEEPERS = {"care_coordinator": 200}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -716,6 +775,22 @@ MATRIX: dict[str, Entry] = {
     "meetings:item_detach": Entry(
         _only({"care_coordinator": 302}), kwargs=pupil_meeting_item, method="post"
     ),
+    "careroute:pupil_hgd": Entry(_only(HGD_KEEPERS | {"teacher": 200}), kwargs=pupil),
+    "careroute:hgd_create": Entry(_only(HGD_KEEPERS), kwargs=hgd_pupil),
+    "careroute:hgd_detail": Entry(_only(HGD_KEEPERS), kwargs=hgd_request),
+    # An empty upload: the page again with the message (422).
+    "careroute:hgd_upload": Entry(
+        _only({"care_coordinator": 422}), kwargs=hgd_request, method="post"
+    ),
+    "careroute:hgd_recommendations": Entry(_only(HGD_KEEPERS), kwargs=hgd_request),
+    # No overview for the pupil yet: back to the request with a message.
+    "careroute:hgd_translate": Entry(
+        _only({"care_coordinator": 302}), kwargs=hgd_request, method="post"
+    ),
+    "careroute:hgd_share": Entry(
+        _only({"care_coordinator": 302}), kwargs=hgd_request, method="post"
+    ),
+    "careroute:hgd_report": Entry(_only(HGD_KEEPERS), kwargs=hgd_request),
     "meetings:feed_link": Entry(_only(YEAR_PLAN)),
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).

@@ -22,6 +22,7 @@ from django.urls import reverse
 from tests.conftest import force_login
 from tests.hgw.test_access_matrix import (
     _action_point,
+    _hgd,
     _meeting,
     _pupil_meeting,
     _registration,
@@ -161,6 +162,27 @@ EDITABLE: dict[str, Editable] = {
         changed="insight",
         value=lambda w: _growth_item(w).insight,
         typed=("Het tempo", "De instructie", "De groep"),
+        stale_status=409,
+    ),
+    # A diagnostics request and the IB's recommendations: the IB, in two tabs.
+    "hgd_request": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("careroute:hgd_detail", args=[_hgd(w).pk]),
+        fields=lambda w: {"expert_name": "Drs. Jansen", "expert_discipline": "GZ-psycholoog"},
+        changed="question",
+        value=lambda w: _hgd(w).question,
+        typed=("Waarom leest zij traag?", "Waarom spelt zij zwak?", "Waarom?"),
+        stale_status=409,
+    ),
+    "hgd_recommendations": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("careroute:hgd_recommendations", args=[_hgd(w).pk]),
+        fields=lambda w: {"educational_needs": "Extra leestijd"},
+        changed="recommendations",
+        value=lambda w: _hgd(w).recommendations,
+        typed=("Duolezen", "Voorlezen", "Stillezen"),
         stale_status=409,
     ),
 }

@@ -35,6 +35,7 @@ from tests.hgw.test_access_matrix import (
     _plan,
     _registration,
     care_team_item,
+    hgd_pupil,
     pupil_meeting,
     signed_off_meeting,
 )
@@ -455,6 +456,21 @@ FORMS: dict[str, FormSpec] = {
     "meetings:item_detach": FormSpec(
         "care_coordinator", page="meetings:meeting_detail", kwargs=pupil_meeting
     ),
+    # Diagnostics (HGD): the request (free text: saves once, then stale), the report upload
+    # (the walk's CSV is no PDF: refused), the recommendations, and the two buttons.
+    "careroute:hgd_create": FormSpec(
+        "care_coordinator",
+        kwargs=hgd_pupil,
+        valid={"question": "Lezen?", "expert_name": "Drs. Jansen"},
+        saves=True,
+    ),
+    "careroute:hgd_detail": FormSpec("care_coordinator", saves=True),
+    "careroute:hgd_upload": FormSpec("care_coordinator", page="careroute:hgd_detail"),
+    "careroute:hgd_recommendations": FormSpec(
+        "care_coordinator", page="careroute:hgd_detail", saves=True
+    ),
+    "careroute:hgd_translate": FormSpec("care_coordinator", page="careroute:hgd_detail"),
+    "careroute:hgd_share": FormSpec("care_coordinator", page="careroute:hgd_detail"),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
