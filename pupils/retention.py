@@ -191,6 +191,31 @@ def _dependants(model, ids: set[int], seen: dict) -> list:
     return plan
 
 
+def _stored_files(plan) -> list[tuple[object, str]]:
+    """The uploaded files (a signed consent form, a diagnostics report) of the rows the
+    erasure removes, and of their revisions (a replaced file the history still names)."""
+    found = []
+    for model, ids in plan:
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not names:
+            continue
+        sources = [model._base_manager.filter(pk__in=ids)]
+        history = _history_model(model)
+        if history is not None:
+            sources.append(history._base_manager.filter(**{f"{model._meta.pk.attname}__in": ids}))
+        for rows in sources:
+            for name in names:
+                storage = model._meta.get_field(name).storage
+                for path in rows.exclude(**{name: ""}).values_list(name, flat=True):
+                    found.append((storage, path))
+    return found
+
+
+def _delete_files(files) -> None:
+    for storage, path in set(files):
+        storage.delete(path)
+
+
 _ID_SEGMENT = re.compile(r"/(\d+)(?=/|$)")
 
 
@@ -235,6 +260,7 @@ def purge_pupils(
         if not all(_is_expired(p, day) for p in pupils):
             raise PurgeRefused(_("The retention period of some of these pupils has not passed."))
         plan = erasure_plan(wanted)
+        files = _stored_files(plan)
         with history_off(), erasure():
             for model, ids in plan:
                 model._base_manager.filter(pk__in=ids).delete()
@@ -243,6 +269,8 @@ def purge_pupils(
                     history._base_manager.filter(**{f"{model._meta.pk.attname}__in": ids}).delete()
             _scrub_paths(wanted)
             AccessLogPupil.objects.filter(pupil_id__in=wanted).delete()
+            # The files go once the rows are gone for good (not when the batch rolls back).
+            transaction.on_commit(lambda: _delete_files(files))
             return Erasure.objects.create(
                 school=school,
                 by=by,

@@ -281,3 +281,40 @@ def test_the_retention_email_tells_the_ib_without_names(world):
 def test_no_email_when_nothing_expired(world):
     assert list_expired_pupils.call() == {}
     assert mail.outbox == []
+
+
+def test_purge_deletes_the_stored_documents_with_their_replaced_versions(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """A diagnostics report (and the one it replaced, which the history still names) and a
+    signed consent form leave the disk with the pupil."""
+    from django.core.files.base import ContentFile
+
+    from careroute.models import Consent, HGDRequest
+
+    settings.MEDIA_ROOT = tmp_path
+    leaver = _leaver(world)
+    ib = world.users["care_coordinator"]
+    request = HGDRequest.objects.create(
+        pupil=leaver, question="Waarom?", expert_name="Dr. Jansen", created_by=ib
+    )
+    request.report.save("eerste.pdf", ContentFile(b"%PDF-1.4 first"))
+    request.report.save("tweede.pdf", ContentFile(b"%PDF-1.4 second"))
+    consent = Consent(
+        pupil=leaver,
+        guardian=leaver.guardians.get(),
+        purpose="hgd",
+        hgd_request=request,
+        decision="given",
+        decided_on=TODAY,
+        how="form",
+        recorded_by=ib,
+    )
+    consent.form.save("formulier.pdf", ContentFile(b"%PDF-1.4 form"))
+    stored = sorted(p.name for p in tmp_path.rglob("*.pdf"))
+    assert len(stored) == 3, stored
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_pupils(school=world.school, pupil_ids=[leaver.pk], by=ib)
+
+    assert list(tmp_path.rglob("*.pdf")) == []

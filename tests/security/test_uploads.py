@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from pupils import csvfiles, edexml, forms
 from pupils.models import ImportKind, ImportRecord
@@ -114,15 +114,21 @@ def test_the_page_limits_match_what_the_readers_accept():
 # --- Never kept as a file -------------------------------------------------------------------
 
 
-def test_no_model_keeps_files():
-    """Uploads are read and thrown away: no table of hgw has a file column."""
-    file_fields = [
+def test_only_the_care_routes_documents_keep_files(settings):
+    """Imports are read and thrown away; the only files kept are the parents' signed consent
+    form and the diagnostics report, under MEDIA_ROOT (outside the static files, served by
+    no URL of its own: only through access-checked views)."""
+    file_fields = sorted(
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
         for field in model._meta.get_fields()
-        if isinstance(field, models.FileField)
-    ]
-    assert file_fields == []
+        if isinstance(field, models.FileField) and not model.__name__.startswith("Historical")
+    )
+    assert file_fields == ["careroute.Consent.form", "careroute.HGDRequest.report"]
+    media = Path(settings.MEDIA_ROOT).resolve()
+    assert not media.is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    with pytest.raises(Resolver404):
+        resolve("/media/hgd/2026/hgd-1.pdf")
 
 
 @pytest.mark.parametrize("kind", [ImportKind.EDEXML, ImportKind.RESULTS_CSV])
