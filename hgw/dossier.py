@@ -21,6 +21,8 @@ class Tab:
     label: str | Promise
     url_name: str
     category: Category
+    # A sensitive tab whose view shows a teacher what the IB shared with them.
+    shared_with_teacher: bool = False
 
 
 TABS: list[Tab] = [
@@ -31,7 +33,13 @@ TABS: list[Tab] = [
     Tab("besprekingen", _("Meetings"), "meetings:pupil_meetings", Category.LEARNING),
     Tab("route", _("Care route"), "careroute:pupil_route", Category.LEARNING),
     Tab("ihp", _("IHP and OPP"), "careroute:pupil_ihps", Category.LEARNING),
-    Tab("onderzoek", _("Diagnostics"), "careroute:pupil_hgd", Category.SENSITIVE),
+    Tab(
+        "onderzoek",
+        _("Diagnostics"),
+        "careroute:pupil_hgd",
+        Category.SENSITIVE,
+        shared_with_teacher=True,
+    ),
     Tab("documenten", _("Documents"), "careroute:pupil_documents", Category.SENSITIVE),
 ]
 
@@ -44,6 +52,11 @@ def _provided(tab: Tab) -> bool:
     return True
 
 
-def available_tabs(categories: frozenset[Category]) -> list[Tab]:
-    """The tabs that exist so far and whose data the person may see, in dossier order."""
-    return [tab for tab in TABS if tab.category in categories and _provided(tab)]
+def available_tabs(categories: frozenset[Category], *, teacher: bool = False) -> list[Tab]:
+    """The tabs that exist so far and whose data the person may see, in dossier order; for a
+    teacher also the sensitive tabs that show what the IB shared with them."""
+    return [
+        tab
+        for tab in TABS
+        if (tab.category in categories or (teacher and tab.shared_with_teacher)) and _provided(tab)
+    ]

@@ -86,7 +86,10 @@ def pupil_dossier(request: HttpRequest, pk: int, tab: str | None = None) -> Http
     """The dossier shell: a header and the tabs the person may see, with one tab embedded."""
     actor = access.actor_for(request)
     pupil = access.get_pupil_or_404(request, pk)
-    tabs = available_tabs(access.categories_for(actor))
+    tabs = available_tabs(
+        access.categories_for(actor),
+        teacher=actor.has(Role.TEACHER) and access.can_view(actor, pupil, access.Category.LEARNING),
+    )
     if tab is None:
         return redirect("pupil_dossier_tab", pk=pk, tab=tabs[0].slug)
     current = next((t for t in tabs if t.slug == tab), None)
