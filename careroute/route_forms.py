@@ -1,6 +1,7 @@
 """The small form of a move on the route: the reason, and for "other_down" the level."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from careroute.models import Level
@@ -22,7 +23,9 @@ class RouteMoveForm(forms.Form):
         if move.to_level == LOWER:
             self.fields["to_level"].required = True
             self.fields["to_level"].choices = [
-                (value, f"{value} {label}") for value, label in Level.choices if value < level
+                (value, f"{value} {capfirst(label)}")
+                for value, label in Level.choices
+                if value < level
             ]
         else:
             del self.fields["to_level"]

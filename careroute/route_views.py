@@ -19,6 +19,11 @@ from hgw import access
 
 EVENTS_PER_PAGE = 20
 
+# Sensitive (see hgw/access.py): the parents' consent, diagnostics and the ZAT. Whoever may
+# not see sensitive data sees that such a step happened, not its reason or its evidence.
+SENSITIVE_MOVES = ["hgd", "zat"]
+SENSITIVE_EVIDENCE = ["consent", "hgd_request", "zat_handover"]
+
 
 def _moves_now(actor: access.Actor, pupil, level: int, refused: dict | None) -> list[dict]:
     """The moves from `level` the person may make by role: allowed (with a form) or blocked
@@ -50,6 +55,9 @@ def _route_context(request: HttpRequest, actor, pupil, refused: dict | None = No
         "move_labels": {name: move.label for name, move in route.MOVES.items()},
         "moves": _moves_now(actor, pupil, level, refused),
         "refused": refused,
+        "sees_sensitive": access.can_view(actor, pupil, access.Category.SENSITIVE),
+        "sensitive_moves": SENSITIVE_MOVES,
+        "sensitive_evidence": SENSITIVE_EVIDENCE,
     }
 
 

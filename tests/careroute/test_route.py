@@ -441,3 +441,23 @@ def test_the_admin_shows_the_route_read_only(world, ib, client_for):
         ).status_code
         == 403
     )
+
+
+def test_the_teacher_does_not_see_the_reason_and_evidence_of_a_diagnostics_step(
+    world, ib, client_for
+):
+    from careroute.models import HGDRequest
+
+    _to_level_2(world, ib)
+    request = HGDRequest.objects.create(
+        pupil=world.pupil, question="Dyscalculie?", expert_name="Drs. Jansen", created_by=ib
+    )
+    h.consent(world.pupil, ib, purpose="hgd", hgd_request=request)
+    _move(world, "hgd", ib, reason="Vermoeden van dyscalculie")
+    teacher_page = client_for("teacher").get(_tab(world)).content.decode()
+    assert "Vermoeden van dyscalculie" not in teacher_page
+    assert "Consent of Anna de Vries" not in teacher_page
+    assert "Confidential; not shared with you" in teacher_page
+    assert "Registration for a pupil meeting, submitted on" in teacher_page
+    ib_page = client_for("care_coordinator").get(_tab(world)).content.decode()
+    assert "Vermoeden van dyscalculie" in ib_page and "Consent of Anna de Vries" in ib_page
