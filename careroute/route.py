@@ -454,7 +454,20 @@ def _rejoin_evidence(pupil: Pupil, found: _Found) -> None:
 
 
 def _hgd_evidence(pupil: Pupil, found: _Found, today) -> None:
-    requests = list(HGDRequest.objects.filter(pupil=pupil).order_by("-created_at", "-pk"))
+    # A request is one side step: those already on the route are no new evidence.
+    used = {
+        piece.get("id")
+        for evidence in RouteEvent.objects.filter(pupil=pupil, move="hgd").values_list(
+            "evidence", flat=True
+        )
+        for piece in evidence
+        if piece.get("kind") == "hgd_request"
+    }
+    requests = [
+        request
+        for request in HGDRequest.objects.filter(pupil=pupil).order_by("-created_at", "-pk")
+        if request.pk not in used
+    ]
     if not requests:
         found.missing.append(_("There is no diagnostics (HGD) request."))
         return

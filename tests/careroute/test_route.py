@@ -284,6 +284,10 @@ def test_hgd_side_step_needs_consent_for_the_request(world, ib):
     event = _move(world, "hgd", ib)
     assert (event.from_level, event.to_level) == (2, 2)
     assert event.evidence[0]["kind"] == "hgd_request"
+    # The same request is not a second side step.
+    assert route.check(world.pupil, "hgd", actor_user=ib) == [
+        "There is no diagnostics (HGD) request."
+    ]
 
 
 def test_zat_side_step_needs_an_open_case_consent_and_a_reason(world, ib):
