@@ -777,3 +777,26 @@ def get_hgd_or_404(request: HttpRequest, pk: int):
         raise Http404
     note_pupils(request, [hgd.pupil])
     return hgd
+
+
+# The care route ----------------------------------------------------------------------------
+
+
+def can_view_route(actor: Actor, pupil: Pupil) -> bool:
+    """A pupil's route is learning data: the IB, the director and the pupil's teacher."""
+    return can_view(actor, pupil, Category.LEARNING)
+
+
+def can_move(actor: Actor, pupil: Pupil, move) -> bool:
+    """Who may make a move of the route (a `careroute.route.Move`): its roles, where
+    "teacher" means the pupil's own teacher (who sees their learning data as teacher). The
+    director reads only; nobody moves another school's pupil."""
+    if actor.school is None or pupil.school_id != actor.school.pk:
+        return False
+    if Role.CARE_COORDINATOR in move.roles and actor.has(Role.CARE_COORDINATOR):
+        return True
+    return (
+        Role.TEACHER in move.roles
+        and actor.has(Role.TEACHER)
+        and can_view(actor.only_as(Role.TEACHER), pupil, Category.LEARNING)
+    )

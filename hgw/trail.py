@@ -228,6 +228,8 @@ PAGE_NAMES = {
     "meetings:item_addendum_add": gettext_lazy("pupil on a meeting's agenda, adding an addendum"),
     "meetings:item_report": gettext_lazy("meeting report of a pupil (PDF)"),
     "meetings:pupil_meetings": gettext_lazy("pupil dossier: besprekingen"),
+    "careroute:pupil_route": gettext_lazy("pupil dossier: route"),
+    "careroute:route_move": gettext_lazy("care route, a move"),
     "meetings:action_point_add": gettext_lazy("meeting, adding an action point"),
     "meetings:my_actions": gettext_lazy("my actions"),
     "meetings:school_actions": gettext_lazy("all action points"),

@@ -795,6 +795,15 @@ MATRIX: dict[str, Entry] = {
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).
     "meetings:feed": Entry(_public(200), kwargs=feed_token),
+    # The care route: whoever sees the pupil's learning data sees the route tab; the pupil's
+    # teacher and the IB may register them for a pupil meeting (1 -> 2), refused here (422)
+    # as no registration was submitted; the director and everyone else: 404.
+    "careroute:pupil_route": Entry(_only(MEETING_READERS), kwargs=pupil),
+    "careroute:route_move": Entry(
+        _only({"teacher": 422, "care_coordinator": 422}),
+        kwargs=lambda w: {"pk": w.pupil.pk, "move": "register_pupil_meeting"},
+        method="post",
+    ),
 }
 
 

@@ -275,6 +275,12 @@ GUARDIAN = {
 }
 
 
+def _route_with_registration(world) -> dict:
+    """The pupil of group A with a submitted registration: the move to level 2 is open."""
+    _registration(world, submitted=True)
+    return {"pk": world.pupil.pk}
+
+
 # Keyed by the URL name the form posts to.
 FORMS: dict[str, FormSpec] = {
     # One's own login address, with the password given again.
@@ -299,6 +305,14 @@ FORMS: dict[str, FormSpec] = {
         kwargs=lambda w: {"user_pk": totp_device(w.users["care_coordinator"]).user_id},
     ),
     "accounts:school_security": FormSpec("school_admin"),
+    # The care route: the first value moves the pupil to level 2; the rest are refused (422)
+    # with the reason kept.
+    "careroute:route_move": FormSpec(
+        "care_coordinator",
+        page="careroute:pupil_route",
+        kwargs=_route_with_registration,
+        saves=True,
+    ),
     "accounts:two_factor_enrol": FormSpec("teacher"),  # optional for teachers: no device yet
     "accounts:two_factor_verify": FormSpec(
         "teacher", kwargs=lambda w: totp_device(w.users["teacher"]) and None
