@@ -313,6 +313,7 @@ def _render_ihp(
         ),
         "can_revise": access.can_revise_ihp(actor, ihp),
     }
+    context["form"] = context["sections"]  # the versioned form of the page
     return render(request, "careroute/ihp_detail.html", context, status=status)
 
 
