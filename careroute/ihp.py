@@ -102,10 +102,10 @@ def starting_situation(pupil: Pupil, based_on: MeetingItem | None = None) -> str
         if row.hindering:
             parts.append(_("Hindering factors: %(text)s") % {"text": row.hindering})
         needs = [
-            f"{label}: {getattr(row, name)}" for name, label in NEED_ASPECTS if getattr(row, name)
+            f"- {label}: {getattr(row, name)}" for name, label in NEED_ASPECTS if getattr(row, name)
         ]
         if needs:
-            parts.append(_("Educational needs: %(text)s") % {"text": "; ".join(needs)})
+            parts.append(_("This pupil needs:") + "\n" + "\n".join(needs))
         if row.specific_needs:
             parts.append(_("Specific educational needs: %(text)s") % {"text": row.specific_needs})
     placements = latest_placements(pupil)

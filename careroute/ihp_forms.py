@@ -14,10 +14,10 @@ MAX_TEXT = 5000
 MAX_LINE = 300
 
 
-def _helper(action: str, submit: str, css_class: str = "btn-primary") -> FormHelper:
+def _helper(action: str, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.form_action = action
-    helper.add_input(Submit("submit", submit, css_class=css_class))
+    helper.add_input(Submit("submit", submit))
     return helper
 
 
@@ -142,7 +142,7 @@ class DataPointForm(forms.Form):
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, _("Add the data point"), "btn-outline-primary btn-sm")
+        self.helper = _helper(action, _("Add the data point"))
 
     def clean(self):
         cleaned = super().clean()
@@ -250,7 +250,7 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, opp, action: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["version"] = opp.version
-        self.helper = _helper(action, _("Record the agreement"), "btn-outline-primary")
+        self.helper = _helper(action, _("Record the agreement"))
 
 
 class OPPEvaluationForm(forms.Form):
@@ -260,4 +260,4 @@ class OPPEvaluationForm(forms.Form):
 
     def __init__(self, *args, action: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, _("Add the evaluation"), "btn-outline-primary")
+        self.helper = _helper(action, _("Add the evaluation"))

@@ -120,13 +120,15 @@ def chart(goal: IHPGoal, points: list[DataPoint]) -> dict | None:
     inner_w = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     inner_h = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
 
-    def x(day: datetime.date) -> float:
-        return round(CHART_LEFT + inner_w * (day - first).days / span, 1)
+    def x(day: datetime.date) -> str:
+        return _coordinate(CHART_LEFT + inner_w * (day - first).days / span)
 
-    def y(value: float) -> float:
-        return round(CHART_TOP + inner_h * (high - value) / (high - low), 1)
+    def y(value: float) -> str:
+        return _coordinate(CHART_TOP + inner_h * (high - value) / (high - low))
 
     dots = [{"x": x(point.date), "y": y(float(point.value)), "point": point} for point in measured]
+    criterion_y = y(float(target)) if target is not None else None
+    # Coordinates are strings: a number in a template would be localised ("12,5").
     return {
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
@@ -134,10 +136,12 @@ def chart(goal: IHPGoal, points: list[DataPoint]) -> dict | None:
         "right": CHART_WIDTH - CHART_RIGHT,
         "top": CHART_TOP,
         "bottom": CHART_HEIGHT - CHART_BOTTOM,
+        "axis_label_x": CHART_LEFT - 6,
         "line": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
         "dots": dots,
-        "criterion_y": y(float(target)) if target is not None else None,
-        "criterion": target,
+        "criterion_y": criterion_y,
+        "criterion_label_y": _coordinate(float(criterion_y) - 4) if criterion_y else None,
+        "criterion": f"{target.normalize():f}" if target is not None else None,
         "high_label": f"{high - margin:g}",
         "high_y": y(high - margin),
         "low_label": f"{low + margin:g}",
@@ -153,6 +157,10 @@ def chart(goal: IHPGoal, points: list[DataPoint]) -> dict | None:
             else "",
         },
     }
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.1f}"
 
 
 # The dossier tab ---------------------------------------------------------------------------
