@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from careroute.models import (
@@ -434,10 +435,12 @@ def criterion_number(criterion: str) -> Decimal | None:
 
 
 HINTS = {
-    "exit": _("The goal looks reached: consider ending the support (exit)."),
-    "continue": _("The trend is rising: consider continuing."),
-    "adjust": _("The trend is flat: consider adjusting the approach."),
-    "escalate": _("The trend is falling, or still flat after an adjustment: consider escalating."),
+    "exit": gettext_lazy("The goal looks reached: consider ending the support (exit)."),
+    "continue": gettext_lazy("The trend is rising: consider continuing."),
+    "adjust": gettext_lazy("The trend is flat: consider adjusting the approach."),
+    "escalate": gettext_lazy(
+        "The trend is falling, or still flat after an adjustment: consider escalating."
+    ),
 }
 
 

@@ -4,10 +4,16 @@ needed, an overview row, test results, and an IHP ready to start."""
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from careroute import ihp as actions
 from pupils.models import Instrument, TestResult
+
+
+def nl(text: str) -> str:
+    """What the page says in Dutch (the English text until its translation is merged)."""
+    with translation.override("nl"):
+        return translation.gettext(text)
 
 
 def ib(world):

@@ -11,18 +11,27 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from careroute import ihp as actions
 from careroute.models import IHP, DataPoint, IHPGoal
 from tests.careroute.ihp_helpers import (
     ib,
     ihp_item,
+    nl,
     overview_row,
     ready_ihp,
     result,
     started_ihp,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The rules' messages in English (pages are checked against `nl`, which works before
+    and after the translations are merged)."""
+    with translation.override("en"):
+        yield
 
 
 def _pdf_text(content: bytes, tmp_path) -> str:
@@ -292,7 +301,7 @@ def test_the_teacher_makes_an_ihp_from_the_tab(world, client_for):
     item = ihp_item(world)
     client = client_for("teacher")
     tab = client.get(reverse("careroute:pupil_ihps", args=[world.pupil.pk]))
-    assert tab.status_code == 200 and "New IHP" in tab.content.decode()
+    assert tab.status_code == 200 and nl("New IHP") in tab.content.decode()
     response = client.post(
         reverse("careroute:ihp_create", args=[world.pupil.pk]), {"based_on": item.pk}
     )
@@ -328,7 +337,7 @@ def test_the_page_shows_smarti_gaps_grid_chart_and_hint(world, client_for):
     _points(goal, ["20", "24", "28", "32"], ib(world))
     page = client_for("teacher").get(_detail(ihp)).content.decode()
     assert "<svg" in page and "<polyline" in page and "stroke-dasharray" in page
-    assert "consider continuing" in page
+    assert nl("The trend is rising: consider continuing.") in page
     assert "dagelijks" in page  # the organisation grid
     assert 'style="' not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
 
@@ -337,7 +346,7 @@ def test_starting_on_the_page_lists_what_is_missing(world, client_for):
     ihp = actions.create_ihp(pupil=world.pupil, by=ib(world))
     response = client_for("care_coordinator").post(reverse("careroute:ihp_start", args=[ihp.pk]))
     assert response.status_code == 422
-    assert "Section 4: describe the content." in response.content.decode()
+    assert nl("Section 4: describe the content.") in response.content.decode()
 
 
 def test_a_data_point_on_the_page(world, client_for):
@@ -397,7 +406,7 @@ def test_the_director_reads_but_cannot_write(world, client_for):
     ihp = ready_ihp(world)
     client = client_for("director")
     page = client.get(_detail(ihp))
-    assert page.status_code == 200 and "Save the sections" not in page.content.decode()
+    assert page.status_code == 200 and nl("Save the sections") not in page.content.decode()
     assert client.post(_detail(ihp), _sections(ihp, content="x")).status_code == 404
     assert client.post(reverse("careroute:ihp_start", args=[ihp.pk])).status_code == 404
 

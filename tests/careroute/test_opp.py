@@ -6,13 +6,21 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from careroute import ihp as actions
 from careroute import opp as opp_actions
 from careroute.models import OPP
-from tests.careroute.ihp_helpers import ib, overview_row, ready_ihp
+from tests.careroute.ihp_helpers import ib, nl, overview_row, ready_ihp
 from tests.careroute.test_ihp import _pdf_text
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The rules' messages in English (pages are checked against `nl`, which works before
+    and after the translations are merged)."""
+    with translation.override("en"):
+        yield
 
 
 def _detail(opp):
@@ -147,7 +155,7 @@ def test_the_teacher_and_director_read_only_others_get_a_404(world, client_for):
     for persona in ("teacher", "director"):
         client = client_for(persona)
         page = client.get(_detail(opp))
-        assert page.status_code == 200 and "Save the OPP" not in page.content.decode()
+        assert page.status_code == 200 and nl("Save the OPP") not in page.content.decode()
         assert client.post(_detail(opp), {"exit_level": "x", "version": 1}).status_code == 404
     for persona in ("other_teacher", "other_school_ib", "school_admin"):
         assert client_for(persona).get(_detail(opp)).status_code == 404, persona
