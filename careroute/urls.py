@@ -16,7 +16,32 @@ urlpatterns += [
 urlpatterns += []
 
 # The IHP and the OPP (IHP slice).
-urlpatterns += []
+from careroute import ihp_views  # noqa: E402
+
+urlpatterns += [
+    path("leerlingen/<int:pk>/tab/ihp/", ihp_views.pupil_ihps, name="pupil_ihps"),
+    path("leerlingen/<int:pk>/ihp/nieuw/", ihp_views.ihp_create, name="ihp_create"),
+    path("leerlingen/<int:pk>/opp/nieuw/", ihp_views.opp_create, name="opp_create"),
+    path("ihp/<int:pk>/", ihp_views.ihp_detail, name="ihp_detail"),
+    path("ihp/<int:pk>/pdf/", ihp_views.ihp_pdf, name="ihp_pdf"),
+    path("ihp/<int:pk>/doelen/", ihp_views.goal_add, name="goal_add"),
+    path("ihp/doelen/<int:pk>/", ihp_views.goal_edit, name="goal_edit"),
+    path("ihp/doelen/<int:pk>/verwijderen/", ihp_views.goal_remove, name="goal_remove"),
+    path("ihp/doelen/<int:pk>/meetpunt/", ihp_views.data_point_add, name="data_point_add"),
+    path("ihp/<int:pk>/organisatie/", ihp_views.organisation_add, name="organisation_add"),
+    path(
+        "ihp/organisatie/<int:pk>/verwijderen/",
+        ihp_views.organisation_remove,
+        name="organisation_remove",
+    ),
+    path("ihp/<int:pk>/starten/", ihp_views.ihp_start, name="ihp_start"),
+    path("ihp/<int:pk>/evalueren/", ihp_views.ihp_evaluate, name="ihp_evaluate"),
+    path("ihp/<int:pk>/herzien/", ihp_views.ihp_revise, name="ihp_revise"),
+    path("opp/<int:pk>/", ihp_views.opp_detail, name="opp_detail"),
+    path("opp/<int:pk>/pdf/", ihp_views.opp_pdf, name="opp_pdf"),
+    path("opp/<int:pk>/akkoord/", ihp_views.opp_agreement, name="opp_agreement"),
+    path("opp/<int:pk>/evaluaties/", ihp_views.opp_evaluation_add, name="opp_evaluation_add"),
+]
 
 # Diagnostics (HGD slice).
 from careroute import hgd_views  # noqa: E402

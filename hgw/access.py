@@ -800,3 +800,66 @@ def can_move(actor: Actor, pupil: Pupil, move) -> bool:
         and actor.has(Role.TEACHER)
         and can_view(actor.only_as(Role.TEACHER), pupil, Category.LEARNING)
     )
+
+
+# The individual plan (IHP) and the development perspective (OPP) ----------------------------
+
+
+def can_view_ihp(actor: Actor, pupil: Pupil) -> bool:
+    """Learning data: the IB, the director (read only) and the pupil's current teacher."""
+    return actor.has(Role.CARE_COORDINATOR, Role.DIRECTOR, Role.TEACHER) and can_view(
+        actor, pupil, Category.LEARNING
+    )
+
+
+def _ihp_writer(actor: Actor, pupil: Pupil) -> bool:
+    if actor.school is None or pupil.school_id != actor.school.pk:
+        return False
+    if actor.has(Role.CARE_COORDINATOR):
+        return True
+    return actor.has(Role.TEACHER) and can_view(
+        actor.only_as(Role.TEACHER), pupil, Category.LEARNING
+    )
+
+
+def can_create_ihp(actor: Actor, pupil: Pupil) -> bool:
+    """Made by the teacher and the IB together: either of them starts a draft."""
+    return _ihp_writer(actor, pupil)
+
+
+def can_edit_ihp(actor: Actor, ihp) -> bool:
+    """The IB and the pupil's current teacher, until the IHP is evaluated."""
+    return ihp.status != "evaluated" and _ihp_writer(actor, ihp.pupil)
+
+
+def can_add_data_point(actor: Actor, ihp) -> bool:
+    return ihp.status == "active" and _ihp_writer(actor, ihp.pupil)
+
+
+def _ib_of(actor: Actor, pupil: Pupil) -> bool:
+    return (
+        actor.school is not None
+        and pupil.school_id == actor.school.pk
+        and actor.has(Role.CARE_COORDINATOR)
+    )
+
+
+def can_start_ihp(actor: Actor, ihp) -> bool:
+    return ihp.status == "draft" and _ib_of(actor, ihp.pupil)
+
+
+def can_evaluate_ihp(actor: Actor, ihp) -> bool:
+    return ihp.status == "active" and _ib_of(actor, ihp.pupil)
+
+
+def can_revise_ihp(actor: Actor, ihp) -> bool:
+    return ihp.status == "evaluated" and _ihp_writer(actor, ihp.pupil)
+
+
+def can_view_opp(actor: Actor, pupil: Pupil) -> bool:
+    return can_view_ihp(actor, pupil)
+
+
+def can_edit_opp(actor: Actor, pupil: Pupil) -> bool:
+    """The IB makes and keeps the OPP."""
+    return _ib_of(actor, pupil)

@@ -494,6 +494,64 @@ def hgd_pupil(world):
 HGD_KEEPERS = {"care_coordinator": 200}
 
 
+# The IHP and OPP of the pupil of group A (made once per test, in the state asked for).
+def _ihp(world, status="draft"):
+    from careroute import ihp as ihp_actions
+    from careroute.models import IHP
+    from tests.careroute.ihp_helpers import ib, ready_ihp
+
+    found = IHP.objects.filter(pupil=world.pupil, status=status).first()
+    if found is None:
+        found = ready_ihp(world)
+        if status != "draft":
+            found = ihp_actions.start_ihp(ihp=found, by=ib(world))
+        if status == "evaluated":
+            found = ihp_actions.evaluate_ihp(
+                ihp=found,
+                goal_outcomes={goal.pk: ("reached", "") for goal in found.goals.all()},
+                outcome="rejoin",
+                result_sufficient=True,
+                notes="",
+                by=ib(world),
+            )
+    return found
+
+
+def _opp(world):
+    from careroute import opp as opp_actions
+    from careroute.models import OPP
+
+    found = OPP.objects.filter(pupil=world.pupil).first()
+    return found or opp_actions.create_opp(pupil=world.pupil, by=world.users["care_coordinator"])
+
+
+def ihp(world):
+    return {"pk": _ihp(world).pk}
+
+
+def ihp_goal(world):
+    return {"pk": _ihp(world).goals.first().pk}
+
+
+def active_ihp_goal(world):
+    return {"pk": _ihp(world, "active").goals.first().pk}
+
+
+def ihp_organisation_row(world):
+    return {"pk": _ihp(world).organisation.first().pk}
+
+
+def opp(world):
+    return {"pk": _opp(world).pk}
+
+
+# The IHP: read by the IB, the director and the pupil's teacher; made and edited by the IB
+# and the teacher; started and evaluated by the IB. The OPP: read the same; kept by the IB.
+IHP_READERS = {"teacher": 200, "care_coordinator": 200, "director": 200}
+IHP_WRITERS = {"teacher": 302, "care_coordinator": 302}
+IHP_WRITERS_422 = {"teacher": 422, "care_coordinator": 422}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -803,6 +861,38 @@ MATRIX: dict[str, Entry] = {
         _only({"teacher": 422, "care_coordinator": 422}),
         kwargs=lambda w: {"pk": w.pupil.pk, "move": "register_pupil_meeting"},
         method="post",
+    ),
+    # The IHP and the OPP (empty forms: 422). The matrix's draft IHP is complete: the IB
+    # starts it.
+    "careroute:pupil_ihps": Entry(_only(IHP_READERS), kwargs=pupil),
+    "careroute:ihp_create": Entry(_only(IHP_WRITERS), kwargs=pupil, method="post"),
+    "careroute:opp_create": Entry(_only({"care_coordinator": 302}), kwargs=pupil, method="post"),
+    "careroute:ihp_detail": Entry(_only(IHP_READERS), kwargs=ihp),
+    "careroute:ihp_pdf": Entry(_only(IHP_READERS), kwargs=ihp),
+    "careroute:goal_add": Entry(_only(IHP_WRITERS_422), kwargs=ihp, method="post"),
+    "careroute:goal_edit": Entry(_only({"teacher": 200, "care_coordinator": 200}), kwargs=ihp_goal),
+    "careroute:goal_remove": Entry(_only(IHP_WRITERS), kwargs=ihp_goal, method="post"),
+    "careroute:organisation_add": Entry(_only(IHP_WRITERS_422), kwargs=ihp, method="post"),
+    "careroute:organisation_remove": Entry(
+        _only(IHP_WRITERS), kwargs=ihp_organisation_row, method="post"
+    ),
+    "careroute:data_point_add": Entry(
+        _only(IHP_WRITERS_422), kwargs=active_ihp_goal, method="post"
+    ),
+    "careroute:ihp_start": Entry(_only({"care_coordinator": 302}), kwargs=ihp, method="post"),
+    "careroute:ihp_evaluate": Entry(
+        _only({"care_coordinator": 422}),
+        kwargs=lambda w: {"pk": _ihp(w, "active").pk},
+        method="post",
+    ),
+    "careroute:ihp_revise": Entry(
+        _only(IHP_WRITERS), kwargs=lambda w: {"pk": _ihp(w, "evaluated").pk}, method="post"
+    ),
+    "careroute:opp_detail": Entry(_only(IHP_READERS), kwargs=opp),
+    "careroute:opp_pdf": Entry(_only(IHP_READERS), kwargs=opp),
+    "careroute:opp_agreement": Entry(_only({"care_coordinator": 422}), kwargs=opp, method="post"),
+    "careroute:opp_evaluation_add": Entry(
+        _only({"care_coordinator": 422}), kwargs=opp, method="post"
     ),
 }
 

@@ -23,7 +23,9 @@ from tests.conftest import force_login
 from tests.hgw.test_access_matrix import (
     _action_point,
     _hgd,
+    _ihp,
     _meeting,
+    _opp,
     _pupil_meeting,
     _registration,
     group_item,
@@ -183,6 +185,42 @@ EDITABLE: dict[str, Editable] = {
         changed="recommendations",
         value=lambda w: _hgd(w).recommendations,
         typed=("Duolezen", "Voorlezen", "Stillezen"),
+    ),
+    # An IHP's sections: made by the teacher and the IB together.
+    "ihp": Editable(
+        first="teacher",
+        second="care_coordinator",
+        url=lambda w: reverse("careroute:ihp_detail", args=[_ihp(w).pk]),
+        fields=lambda w: {
+            "starting_situation": "Rekent op niveau IV.",
+            "term_start": f"{_ihp(w).term_start:%Y-%m-%d}",
+            "term_end": f"{_ihp(w).term_end:%Y-%m-%d}",
+        },
+        changed="content",
+        value=lambda w: _ihp(w).content,
+        typed=("Tafels oefenen", "Sommen oefenen", "Niets oefenen"),
+        stale_status=409,
+    ),
+    # One goal of a draft IHP: the teacher and the IB.
+    "ihp_goal": Editable(
+        first="care_coordinator",
+        second="teacher",
+        url=lambda w: reverse("careroute:goal_edit", args=[_ihp(w).goals.first().pk]),
+        fields=lambda w: {"term": "long", "measure": "sommen per minuut"},
+        changed="description",
+        value=lambda w: _ihp(w).goals.first().description,
+        typed=("Tafels tot 10", "Tafels tot 12", "Geen tafels"),
+        stale_status=409,
+    ),
+    # The OPP: the IB, in two tabs.
+    "opp": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse("careroute:opp_detail", args=[_opp(w).pk]),
+        fields=lambda w: {"exit_level": "1F", "rationale": "Groeit langzaam"},
+        changed="support",
+        value=lambda w: type(_opp(w)).objects.get(pk=_opp(w).pk).support,
+        typed=("Eigen leerlijn", "Extra instructie", "Geen"),
         stale_status=409,
     ),
 }

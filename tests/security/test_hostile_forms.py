@@ -30,6 +30,7 @@ from tests.conftest import PASSWORD, force_login, totp_device
 from tests.hgw.test_access_matrix import (
     MATRIX,
     _action_point,
+    _ihp,
     _meeting,
     _overview,
     _plan,
@@ -485,6 +486,48 @@ FORMS: dict[str, FormSpec] = {
     ),
     "careroute:hgd_translate": FormSpec("care_coordinator", page="careroute:hgd_detail"),
     "careroute:hgd_share": FormSpec("care_coordinator", page="careroute:hgd_detail"),
+    # The IHP and the OPP. The sections, a goal and the OPP are versioned: saved once, then
+    # stale (both versions). Data points, evaluation and revision need a started or evaluated
+    # IHP; the OPP's agreement needs the support described (the world's OPP has none: 422).
+    "careroute:ihp_create": FormSpec("teacher", page="careroute:pupil_ihps"),
+    "careroute:opp_create": FormSpec("care_coordinator", page="careroute:pupil_ihps"),
+    "careroute:ihp_detail": FormSpec("care_coordinator", saves=True),
+    "careroute:goal_add": FormSpec("teacher", page="careroute:ihp_detail", saves=True),
+    "careroute:goal_edit": FormSpec("teacher", saves=True),
+    "careroute:goal_remove": FormSpec("teacher", page="careroute:ihp_detail"),
+    "careroute:organisation_add": FormSpec(
+        "teacher", page="careroute:ihp_detail", valid={"who": "IB"}, saves=True
+    ),
+    "careroute:organisation_remove": FormSpec("teacher", page="careroute:ihp_detail"),
+    "careroute:ihp_start": FormSpec("care_coordinator", page="careroute:ihp_detail"),
+    "careroute:data_point_add": FormSpec(
+        "teacher",
+        page="careroute:ihp_detail",
+        kwargs=lambda w: {"pk": _ihp(w, "active").pk},
+        saves=True,
+    ),
+    "careroute:ihp_evaluate": FormSpec(
+        "care_coordinator",
+        page="careroute:ihp_detail",
+        kwargs=lambda w: {"pk": _ihp(w, "active").pk},
+    ),
+    "careroute:ihp_revise": FormSpec(
+        "teacher",
+        page="careroute:ihp_detail",
+        kwargs=lambda w: {"pk": _ihp(w, "evaluated").pk},
+    ),
+    "careroute:opp_detail": FormSpec(
+        "care_coordinator", valid={"exit_level": "1F", "rationale": "Groeit"}, saves=True
+    ),
+    "careroute:opp_agreement": FormSpec(
+        "care_coordinator", page="careroute:opp_detail", valid={"agreed_on": "2025-01-10"}
+    ),
+    "careroute:opp_evaluation_add": FormSpec(
+        "care_coordinator",
+        page="careroute:opp_detail",
+        valid={"date": "2025-01-10"},
+        saves=True,
+    ),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),
