@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from careroute import hgd as actions
 from careroute.models import CareRoute, Consent, HGDRequest, HGDStatus
@@ -86,7 +86,7 @@ def _current_row(world) -> OverviewRow:
 
 
 def test_request_is_refused_below_level_two(world):
-    with pytest.raises(ValidationError, match="level 2"):
+    with translation.override("en"), pytest.raises(ValidationError, match="level 2"):
         actions.request_hgd(
             pupil=world.pupil,
             question="Vraag",

@@ -340,6 +340,18 @@ def _move_url(world, name):
     return reverse("careroute:route_move", kwargs={"pk": world.pupil.pk, "move": name})
 
 
+@pytest.fixture
+def client_for(client_for, settings):
+    """The pages in English (the footer's switch): the tests read the source strings."""
+
+    def _client(persona):
+        client = client_for(persona)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return _client
+
+
 def test_the_tab_shows_the_level_the_history_and_what_is_missing(world, ib, client_for):
     _to_level_2(world, ib)
     page = client_for("care_coordinator").get(_tab(world))
