@@ -274,7 +274,7 @@ def put_on_agenda(*, case: CareTeamCase, meeting: Meeting, by) -> MeetingItem:
     state = consent_state(pupil, ConsentPurpose.CARE_TEAM, registration=current.registration)
     if not state.stands:
         raise ValidationError(
-            [_("The parents' consent for the care team does not stand.")] + state.problems
+            [_("The parents' consent for the care team does not stand."), *state.problems]
         )
     if not upcoming_care_team_meetings(pupil.school_id).filter(pk=meeting.pk).exists():
         raise ValidationError(_("Choose a planned care-team meeting of the school."))

@@ -74,14 +74,14 @@ class ConsentForm(forms.Form):
             (
                 g.pk,
                 f"{g.name} ({g.get_relation_display()})"
-                + ("" if g.has_parental_authority else f" – {_('no parental authority')}"),
+                + ("" if g.has_parental_authority else f", {_('no parental authority')}"),
             )
             for g in self.guardians.values()
         ]
         self.hgd_requests = {
             r.pk: r for r in HGDRequest.objects.filter(pupil=pupil).order_by("-created_at")
         }
-        self.fields["hgd_request"].choices = [("", "–")] + [
+        self.fields["hgd_request"].choices = [("", "---------")] + [
             (r.pk, f"{r.question[:60]} ({r.expert_name})") for r in self.hgd_requests.values()
         ]
         self.initial.setdefault("decided_on", timezone.localdate())

@@ -127,7 +127,7 @@ def test_a_conversation_needs_a_note_of_this_pupil(world):
 
 
 def test_withdrawal_takes_the_pupil_off_upcoming_agendas_not_signed_off_ones(world):
-    case, upcoming, item = care_team.consented_case_on_agenda(world, offset=90)
+    _case, _upcoming, item = care_team.consented_case_on_agenda(world, offset=90)
     earlier = care_team.care_team_meeting(world, offset=30)
     from meetings import actions
 
