@@ -88,12 +88,6 @@ class ConsentForm(forms.Form):
         self.initial.setdefault("purpose", ConsentPurpose.CARE_TEAM)
         self.helper = _helper(action, _("Record the decision"))
 
-    def clean_form_file(self):
-        upload = self.cleaned_data.get("form_file")
-        if upload:
-            check_form_file(upload)
-        return upload
-
     def clean(self):
         data = super().clean()
         purpose = data.get("purpose")
@@ -106,8 +100,11 @@ class ConsentForm(forms.Form):
         if purpose == ConsentPurpose.RECIPIENT and not (data.get("recipient") or "").strip():
             self.add_error("recipient", _("Name the recipient."))
         how = data.get("how")
-        if how == ConsentHow.FORM and not data.get("form_file") and "form_file" not in self.errors:
-            self.add_error("form_file", _("Upload the signed form (PDF)."))
+        if how == ConsentHow.FORM and "form_file" not in self.errors:
+            try:
+                check_form_file(data.get("form_file") or None)
+            except ValidationError as problem:
+                self.add_error("form_file", problem)
         if how == ConsentHow.CONVERSATION and not (data.get("notes") or "").strip():
             self.add_error("notes", _("Write down what was said in the conversation."))
         decided_on = data.get("decided_on")

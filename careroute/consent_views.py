@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from careroute.consent import consent_state, latest_decisions
 from careroute.consent_forms import AgendaForm, ConsentForm, MonitoringForm
 from careroute.models import CaseDocument, CaseStatus, Consent, ConsentHow, ConsentPurpose
 from hgw import access
+from hgw.downloads import attachment
 from meetings.models import MeetingItem, MeetingKind
 
 HISTORY_PER_PAGE = 20
@@ -226,15 +227,13 @@ def consent_form_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     access.note_pupils(request, [consent.pupil_id])
     try:
-        handle = consent.form.open("rb")
+        with consent.form.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"toestemming-{consent.decided_on:%Y-%m-%d}-{consent.pk}.pdf",
-        content_type="application/pdf",
+    # A form is at most MAX_FORM_BYTES: read whole, so no file stays open.
+    return attachment(
+        content,
+        "application/pdf",
+        f"toestemming-{consent.decided_on:%Y-%m-%d}-{consent.pk}.pdf",
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -224,7 +224,7 @@ def test_the_signed_form_is_served_only_to_the_ib(world, client_for, media):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert "no-store" in response["Cache-Control"]
-    assert b"".join(response.streaming_content) == PDF
+    assert response.content == PDF
     for persona in ("teacher", "director", "care_team_member", "school_admin", "other_school_ib"):
         assert client_for(persona).get(url).status_code == 404, persona
 
