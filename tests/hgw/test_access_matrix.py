@@ -451,7 +451,9 @@ def consented_case(world):
 
     case = care_team.case(world)
     if not consent_stands(world.pupil, "care_team", registration=case.registration):
-        care_team.decide(world)
+        # Given on a signed form (recorded directly: no note in the pupil log, whose first
+        # note other entries use).
+        _consent_on_form(world, case)
     item = MeetingItem.objects.filter(pupil=world.pupil, meeting__kind="care_team").first()
     if item is None:
         from meetings import actions
@@ -481,7 +483,7 @@ def consented_case_item(world):
     return {"pk": case.pk, "item_pk": item.pk}
 
 
-def consent_with_form(world):
+def _consent_on_form(world, case):
     """A decision on a signed form (a small PDF kept under MEDIA_ROOT, reused)."""
     import datetime
 
@@ -490,11 +492,10 @@ def consent_with_form(world):
 
     from careroute.models import Consent
 
-    case, _item = consented_case(world)
     name = "consent/access-matrix.pdf"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    consent = Consent.objects.create(
+    return Consent.objects.create(
         pupil=world.pupil,
         guardian=world.pupil.guardians.first(),
         purpose="care_team",
@@ -505,7 +506,13 @@ def consent_with_form(world):
         form=name,
         recorded_by=world.users["care_coordinator"],
     )
-    return {"pk": consent.pk}
+
+
+def consent_with_form(world):
+    from careroute.models import Consent
+
+    consented_case(world)
+    return {"pk": Consent.objects.filter(pupil=world.pupil).exclude(form="").first().pk}
 
 
 MATRIX: dict[str, Entry] = {
