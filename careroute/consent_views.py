@@ -118,7 +118,12 @@ def tab_context(request, actor, pupil, **extra) -> dict:
             .order_by("meeting__date", "pk")
         )
         if case.status == CaseStatus.OPEN:
-            agenda_form = AgendaForm(meetings=cases.upcoming_care_team_meetings(pupil.school_id))
+            # The meetings the pupil is not on yet.
+            agenda_form = AgendaForm(
+                meetings=cases.upcoming_care_team_meetings(pupil.school_id).exclude(
+                    items__pupil=pupil
+                )
+            )
             monitoring_form = MonitoringForm()
     context = {
         "pupil": pupil,
