@@ -454,11 +454,13 @@ def consented_case(world):
         # Given on a signed form (recorded directly: no note in the pupil log, whose first
         # note other entries use).
         _consent_on_form(world, case)
-    item = MeetingItem.objects.filter(pupil=world.pupil, meeting__kind="care_team").first()
+    item = MeetingItem.objects.filter(
+        pupil=world.pupil, meeting__kind="care_team", meeting__status="planned"
+    ).first()
     if item is None:
         from meetings import actions
 
-        meeting = care_team.care_team_meeting(world)
+        meeting = care_team.care_team_meeting(world, offset=90)
         item = actions.add_care_team_item(
             meeting=meeting, pupil=world.pupil, documents=[], by=care_team.ib(world)
         )
@@ -516,28 +518,6 @@ def consent_with_form(world):
 
 
 MATRIX: dict[str, Entry] = {
-    "careroute:pupil_documents": Entry(
-        _only(CARE_TEAM_IB | {"care_team_member": 200}), kwargs=consented_pupil
-    ),
-    "careroute:consent_add": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
-    "careroute:consent_form": Entry(_only(CARE_TEAM_IB), kwargs=consent_with_form),
-    "careroute:registration_edit": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
-    # The boxes ticked (none here): back to the tab.
-    "careroute:documents_select": Entry(
-        _only({"care_coordinator": 302}), kwargs=consented_registration, method="post"
-    ),
-    # No meeting chosen: the tab again with the message (422).
-    "careroute:case_agenda": Entry(
-        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
-    ),
-    "careroute:case_agenda_remove": Entry(
-        _only({"care_coordinator": 302}), kwargs=consented_case_item, method="post"
-    ),
-    # No date given: 422.
-    "careroute:case_monitoring": Entry(
-        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
-    ),
-    "careroute:case_close": Entry(_only(CARE_TEAM_IB), kwargs=consented_case_pk),
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
     "set_language": Entry(_public(302), method="post", data={"language": "en", "next": "/"}),
@@ -822,6 +802,30 @@ MATRIX: dict[str, Entry] = {
     # The calendar feed needs no login: the token is the key (the teacher's link here; a token
     # that is no one's answers 404, see tests/meetings/test_feed.py).
     "meetings:feed": Entry(_public(200), kwargs=feed_token),
+    # Consent and the care team (after the meetings: the shared world of the forms walk makes
+    # the signed-off care-team item above first).
+    "careroute:pupil_documents": Entry(
+        _only(CARE_TEAM_IB | {"care_team_member": 200}), kwargs=consented_pupil
+    ),
+    "careroute:consent_add": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
+    "careroute:consent_form": Entry(_only(CARE_TEAM_IB), kwargs=consent_with_form),
+    "careroute:registration_edit": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
+    # The boxes ticked (none here): back to the tab.
+    "careroute:documents_select": Entry(
+        _only({"care_coordinator": 302}), kwargs=consented_registration, method="post"
+    ),
+    # No meeting chosen: the tab again with the message (422).
+    "careroute:case_agenda": Entry(
+        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
+    ),
+    "careroute:case_agenda_remove": Entry(
+        _only({"care_coordinator": 302}), kwargs=consented_case_item, method="post"
+    ),
+    # No date given: 422.
+    "careroute:case_monitoring": Entry(
+        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
+    ),
+    "careroute:case_close": Entry(_only(CARE_TEAM_IB), kwargs=consented_case_pk),
 }
 
 
