@@ -100,9 +100,7 @@ def test_a_group_meeting_leads_to_a_pupil_meeting_and_the_teachers_actions(
     page.goto(meeting_url)
     expect(page.get_by_text("Hoe krijg ik rust na de pauze?")).to_be_visible()
     page.get_by_label("Vragen van leerkracht en IB").fill("Rust na de pauze: vaste start.")
-    page.get_by_role("textbox", name="Verslag", exact=True).fill(
-        "Goed gesprek; het plan is bijgesteld."
-    )
+    page.get_by_role("textbox", name="Verslag", exact=True).fill("Goed gesprek; het plan is bijgesteld.")
     page.get_by_role("button", name="Verslag opslaan").click()
     expect(page.get_by_text("Het verslag is opgeslagen.")).to_be_visible()
     page.get_by_role("button", name="Bespreking gehouden").click()
