@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -517,7 +517,11 @@ def item_pupils_visible(actor: Actor, items: list[MeetingItem]) -> set[int]:
     if not pupil_ids:
         return set()
     visible = pupils_visible(actor, Category.LEARNING).filter(pk__in=pupil_ids)
-    return set(visible.values_list("pk", flat=True))
+    found = set(visible.values_list("pk", flat=True))
+    if actor.has(Role.CARE_TEAM_MEMBER) and pupil_ids - found:
+        # A care-team member: only through the care route (see `care_team_items_visible`).
+        found |= care_team_item_pupils(actor, items)
+    return found
 
 
 def can_view_item(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
@@ -538,6 +542,9 @@ def can_view_advice(actor: Actor, item: MeetingItem, visible: set[int] | None = 
     if item.meeting.school_id != getattr(actor.school, "pk", None):
         return False
     if actor.has(Role.CARE_COORDINATOR):
+        return True
+    if actor.has(Role.CARE_TEAM_MEMBER) and care_team_item_pupils(actor, [item]):
+        # The care team's item of a meeting they attend, or one the IB selected for them.
         return True
     if item.shared_at is None or not actor.has(Role.TEACHER):
         return False
@@ -863,3 +870,124 @@ def can_view_opp(actor: Actor, pupil: Pupil) -> bool:
 def can_edit_opp(actor: Actor, pupil: Pupil) -> bool:
     """The IB makes and keeps the OPP."""
     return _ib_of(actor, pupil)
+
+
+def get_documents_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
+    """The pupil of the dossier tab "documenten": the IB (sensitive data), or a care-team
+    member while the pupil has a consented, not-closed case. Noted in the access log."""
+    actor = actor_for(request)
+    try:
+        if Category.SENSITIVE in categories_for(actor):
+            pupil = pupils_visible(actor, Category.SENSITIVE).get(pk=pk)
+        else:
+            pupil = care_team_pupils_visible(actor).get(pk=pk)
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+    note_pupils(request, [pupil])
+    return pupil
+
+
+def can_view_consent_form(actor: Actor, consent) -> bool:
+    """A signed consent form is sensitive: the IB of the pupil's school."""
+    return (
+        actor.school is not None
+        and consent.pupil.school_id == actor.school.pk
+        and actor.has(Role.CARE_COORDINATOR)
+    )
+
+
+# The care team (the care route) ---------------------------------------------------------------
+
+
+def _consented_cases(actor: Actor):
+    """The not-closed care-team cases of the actor's school whose consent stands: every
+    guardian with parental authority (at least one) has given it for the case's registration
+    as their latest decision, not ended. One subquery (no query of its own)."""
+    from careroute.models import (
+        CareTeamCase,
+        CaseStatus,
+        Consent,
+        ConsentDecision,
+        ConsentPurpose,
+    )
+    from pupils.models import Guardian
+
+    if actor.school is None:
+        return CareTeamCase.objects.none()
+    latest = Consent.objects.filter(
+        pupil=OuterRef(OuterRef("pupil_id")),
+        guardian=OuterRef("pk"),
+        purpose=ConsentPurpose.CARE_TEAM,
+        care_team_registration=OuterRef(OuterRef("registration_id")),
+    ).order_by("-recorded_at", "-pk")
+    authority = Guardian.objects.filter(pupil=OuterRef("pupil_id"), has_parental_authority=True)
+    not_given = authority.annotate(
+        decision=Subquery(latest.values("decision")[:1]),
+        ends=Subquery(latest.values("end_date")[:1]),
+    ).filter(
+        Q(decision__isnull=True)
+        | ~Q(decision=ConsentDecision.GIVEN)
+        | Q(ends__isnull=False, ends__lt=actor.today)
+    )
+    return (
+        CareTeamCase.objects.filter(pupil__school=actor.school)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(Exists(authority), ~Exists(not_given))
+    )
+
+
+def care_team_pupils_visible(actor: Actor) -> QuerySet[Pupil]:
+    """A care-team member's pupils: those with a not-closed case at the school whose consent
+    stands. One query; read anew on every request, so access ends the moment consent falls or
+    the case closes."""
+    if actor.school is None or not actor.has(Role.CARE_TEAM_MEMBER):
+        return Pupil.objects.none()
+    return Pupil.objects.filter(pk__in=_consented_cases(actor).values("pupil_id"))
+
+
+def care_team_items_visible(actor: Actor) -> QuerySet[MeetingItem]:
+    """The meeting items a care-team member may read, of their consented pupils: the items of
+    care-team meetings they attend, and the items the IB selected as documents for the case."""
+    from careroute.models import CaseDocument
+
+    if actor.school is None or not actor.has(Role.CARE_TEAM_MEMBER):
+        return MeetingItem.objects.none()
+    selected = CaseDocument.objects.filter(
+        registration__case__in=_consented_cases(actor), meeting_item__isnull=False
+    ).values("meeting_item_id")
+    attended = Meeting.objects.filter(
+        school=actor.school, kind=MeetingKind.CARE_TEAM, attendees__user=actor.user
+    ).values("pk")
+    return MeetingItem.objects.filter(
+        Q(meeting__in=attended) | Q(pk__in=selected),
+        meeting__school=actor.school,
+        pupil__in=care_team_pupils_visible(actor),
+    )
+
+
+def care_team_item_pupils(actor: Actor, items: list[MeetingItem]) -> set[int]:
+    """The ids of the pupils on `items` a care-team member may see there (one query)."""
+    item_ids = {item.pk for item in items if item.pk is not None}
+    if not item_ids or not actor.has(Role.CARE_TEAM_MEMBER):
+        return set()
+    found = care_team_items_visible(actor).filter(pk__in=item_ids)
+    return set(found.values_list("pupil_id", flat=True))
+
+
+def case_documents_visible(actor: Actor):
+    """The documents selected for the consented, not-closed cases: the care-team member's
+    (and the IB's, who selects them)."""
+    from careroute.models import CaseDocument
+
+    if actor.school is None:
+        return CaseDocument.objects.none()
+    documents = CaseDocument.objects.filter(registration__pupil__school=actor.school)
+    if actor.has(Role.CARE_COORDINATOR):
+        return documents
+    if actor.has(Role.CARE_TEAM_MEMBER):
+        return documents.filter(registration__case__in=_consented_cases(actor))
+    return CaseDocument.objects.none()
+
+
+def can_manage_care_team(actor: Actor, pupil: Pupil) -> bool:
+    """Consent, the care-team registration, its documents and the case: the school's IB."""

@@ -267,6 +267,16 @@ PAGE_NAMES = {
     "careroute:hgd_translate": gettext_lazy("diagnostics (HGD), adding the needs to the overview"),
     "careroute:hgd_share": gettext_lazy("diagnostics (HGD), sharing with the teacher"),
     "careroute:hgd_report": gettext_lazy("diagnostics (HGD) report (PDF)"),
+    # Consent and the care team (the care route).
+    "careroute:pupil_documents": gettext_lazy("pupil dossier: documenten"),
+    "careroute:consent_add": gettext_lazy("recording a decision about consent"),
+    "careroute:consent_form": gettext_lazy("signed consent form (PDF)"),
+    "careroute:registration_edit": gettext_lazy("registration for the care team"),
+    "careroute:documents_select": gettext_lazy("selecting documents for the care team"),
+    "careroute:case_agenda": gettext_lazy("care-team case, putting it on an agenda"),
+    "careroute:case_agenda_remove": gettext_lazy("care-team case, taking it off an agenda"),
+    "careroute:case_monitoring": gettext_lazy("care-team case, monitoring"),
+    "careroute:case_close": gettext_lazy("care-team case, closing"),
 }
 
 

@@ -552,6 +552,88 @@ IHP_WRITERS = {"teacher": 302, "care_coordinator": 302}
 IHP_WRITERS_422 = {"teacher": 422, "care_coordinator": 422}
 
 
+# Consent and the care team (care-team slice): the IB keeps it all; the care team's external
+# member ("care_team_member", an attendee of the care-team meeting) sees the documents tab of
+# a pupil with an open case and standing consent (see tests/hgw/test_access_external.py for
+# the same member without consent, after withdrawal and after closing).
+CARE_TEAM_IB = {"care_coordinator": 200}
+
+
+def consented_case(world):
+    """An open care-team case of the pupil of group A with the parents' consent, on a planned
+    care-team meeting the care-team member attends (made once per test)."""
+    from careroute.consent import consent_stands
+    from meetings.models import MeetingItem
+    from tests.careroute import care_team
+
+    case = care_team.case(world)
+    if not consent_stands(world.pupil, "care_team", registration=case.registration):
+        # Given on a signed form (recorded directly: no note in the pupil log, whose first
+        # note other entries use).
+        _consent_on_form(world, case)
+    item = MeetingItem.objects.filter(
+        pupil=world.pupil, meeting__kind="care_team", meeting__status="planned"
+    ).first()
+    if item is None:
+        from meetings import actions
+
+        meeting = care_team.care_team_meeting(world, offset=90)
+        item = actions.add_care_team_item(
+            meeting=meeting, pupil=world.pupil, documents=[], by=care_team.ib(world)
+        )
+    return case, item
+
+
+def consented_pupil(world):
+    consented_case(world)
+    return {"pk": world.pupil.pk}
+
+
+def consented_case_pk(world):
+    return {"pk": consented_case(world)[0].pk}
+
+
+def consented_registration(world):
+    return {"pk": consented_case(world)[0].registration_id}
+
+
+def consented_case_item(world):
+    case, item = consented_case(world)
+    return {"pk": case.pk, "item_pk": item.pk}
+
+
+def _consent_on_form(world, case):
+    """A decision on a signed form (a small PDF kept under MEDIA_ROOT, reused)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from careroute.models import Consent
+
+    name = "consent/access-matrix.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return Consent.objects.create(
+        pupil=world.pupil,
+        guardian=world.pupil.guardians.first(),
+        purpose="care_team",
+        care_team_registration=case.registration,
+        decision="given",
+        decided_on=datetime.date.today(),
+        how="form",
+        form=name,
+        recorded_by=world.users["care_coordinator"],
+    )
+
+
+def consent_with_form(world):
+    from careroute.models import Consent
+
+    consented_case(world)
+    return {"pk": Consent.objects.filter(pupil=world.pupil).exclude(form="").first().pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(_all(200)),
     "health": Entry(_public(200)),
@@ -894,6 +976,30 @@ MATRIX: dict[str, Entry] = {
     "careroute:opp_evaluation_add": Entry(
         _only({"care_coordinator": 422}), kwargs=opp, method="post"
     ),
+    # Consent and the care team (after the meetings: the shared world of the forms walk makes
+    # the signed-off care-team item above first).
+    "careroute:pupil_documents": Entry(
+        _only(CARE_TEAM_IB | {"care_team_member": 200}), kwargs=consented_pupil
+    ),
+    "careroute:consent_add": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
+    "careroute:consent_form": Entry(_only(CARE_TEAM_IB), kwargs=consent_with_form),
+    "careroute:registration_edit": Entry(_only(CARE_TEAM_IB), kwargs=consented_pupil),
+    # The boxes ticked (none here): back to the tab.
+    "careroute:documents_select": Entry(
+        _only({"care_coordinator": 302}), kwargs=consented_registration, method="post"
+    ),
+    # No meeting chosen: the tab again with the message (422).
+    "careroute:case_agenda": Entry(
+        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
+    ),
+    "careroute:case_agenda_remove": Entry(
+        _only({"care_coordinator": 302}), kwargs=consented_case_item, method="post"
+    ),
+    # No date given: 422.
+    "careroute:case_monitoring": Entry(
+        _only({"care_coordinator": 422}), kwargs=consented_case_pk, method="post"
+    ),
+    "careroute:case_close": Entry(_only(CARE_TEAM_IB), kwargs=consented_case_pk),
 }
 
 

@@ -144,12 +144,12 @@ def test_pupil_search_terms_stay_out_of_the_access_log(world, client_for):
 
 # The learning tabs every reader of learning data has; the sensitive ones are the IB's, and a
 # teacher also has the diagnostics tab (it shows what the IB shared with them).
-LEARNING_TABS = ["gegevens", "toetsen", "logboek", "plannen", "besprekingen"]
+LEARNING_TABS = ["gegevens", "toetsen", "logboek", "plannen", "besprekingen", "route", "ihp"]
 TABS_OF = {
     "school_admin": ["gegevens"],
     "director": LEARNING_TABS,
     "teacher": [*LEARNING_TABS, "onderzoek"],
-    "care_coordinator": [*LEARNING_TABS, "onderzoek"],
+    "care_coordinator": [*LEARNING_TABS, "onderzoek", "documenten"],
 }
 
 

@@ -71,7 +71,26 @@ def _maths_growth(world) -> str | None:
     return f"{rule.min_growth.normalize():f}".replace(".", ",")
 
 
+def _care_team_registration(world):
+    from tests.careroute import care_team
+
+    return care_team.registration(world)
+
+
 EDITABLE: dict[str, Editable] = {
+    # The care-team registration: the IB, in two tabs.
+    "care_team_registration": Editable(
+        first="care_coordinator",
+        second="care_coordinator",
+        url=lambda w: reverse(
+            "careroute:registration_edit", args=[_care_team_registration(w).pupil_id]
+        ),
+        fields=lambda w: {"parents_involved": "Met moeder opgesteld"},
+        changed="question",
+        value=lambda w: _care_team_registration(w).question,
+        typed=("Hoe leert Sanne lezen?", "Wat helpt Sanne?", "Wie helpt Sanne?"),
+        stale_status=409,
+    ),
     "guardian": Editable(
         first="care_coordinator",
         second="school_admin",

@@ -528,6 +528,25 @@ FORMS: dict[str, FormSpec] = {
         valid={"date": "2025-01-10"},
         saves=True,
     ),
+    # Consent and the care team: a decision taken in a conversation saves (its note is free
+    # text; a file sent along is ignored then); the registration saves once, then is stale;
+    # the case's forms on the documents tab refuse what is not a meeting or a date.
+    "careroute:consent_add": FormSpec(
+        "care_coordinator",
+        valid={
+            "how": "conversation",
+            "decision": "given",
+            "purpose": "care_team",
+            "notes": "Gesprek met moeder.",
+        },
+        saves=True,
+    ),
+    "careroute:registration_edit": FormSpec("care_coordinator", saves=True),
+    "careroute:documents_select": FormSpec("care_coordinator", fields=("document",)),
+    "careroute:case_agenda": FormSpec("care_coordinator", page="careroute:pupil_documents"),
+    "careroute:case_monitoring": FormSpec("care_coordinator", page="careroute:pupil_documents"),
+    "careroute:case_agenda_remove": FormSpec("care_coordinator", page="careroute:pupil_documents"),
+    "careroute:case_close": FormSpec("care_coordinator"),
     "pupils:import_upload": FormSpec(
         "care_coordinator", page="pupils:import_list", valid={"kind": "results_csv"}
     ),

@@ -1,0 +1,324 @@
+"""The care-team registration and case (writes).
+
+The IB registers a pupil for the care team with the question formulated with the parents and
+selects the documents the external members may see (the pupil's own: signed-off meeting
+items, IHPs, diagnostics with a report, OPPs). The route's "to_care_team" move opens the case;
+here the IB puts it on care-team agendas (only with consent standing), follows it up
+(monitoring) and closes it with its outcome.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from careroute.consent import consent_state
+from careroute.models import (
+    IHP,
+    OPP,
+    CareTeamCase,
+    CareTeamRegistration,
+    CaseDocument,
+    CaseStatus,
+    ConsentPurpose,
+    DocumentKind,
+    HGDRequest,
+    HGDStatus,
+)
+from meetings import actions as meeting_actions
+from meetings.models import Meeting, MeetingItem, MeetingKind, MeetingStatus
+from pupils.models import Pupil
+
+
+class StaleRegistration(Exception):
+    def __init__(self, current: CareTeamRegistration):
+        super().__init__("stale registration")
+        self.current = current
+
+
+class StaleCase(Exception):
+    def __init__(self, current: CareTeamCase):
+        super().__init__("stale case")
+        self.current = current
+
+
+# The registration -------------------------------------------------------------------------
+
+
+def current_registration(pupil: Pupil) -> CareTeamRegistration | None:
+    """The pupil's latest registration, unless its case has been closed (then a new one is
+    started for a new question)."""
+    latest = (
+        CareTeamRegistration.objects.filter(pupil=pupil)
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    case = getattr(latest, "case", None)
+    if case is not None and case.status == CaseStatus.CLOSED:
+        return None
+    return latest
+
+
+def _clean(question: str, parents_involved: str) -> tuple[str, str]:
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError(_("Write down the question for the care team."))
+    return question, (parents_involved or "").strip()
+
+
+@transaction.atomic
+def start_care_team_registration(
+    *, pupil: Pupil, question: str, parents_involved: str, by
+) -> CareTeamRegistration:
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if current_registration(pupil) is not None:
+        raise ValidationError(_("This pupil already has a registration for the care team."))
+    question, parents_involved = _clean(question, parents_involved)
+    return CareTeamRegistration.objects.create(
+        pupil=pupil, question=question, parents_involved=parents_involved, created_by=by
+    )
+
+
+@transaction.atomic
+def save_registration(
+    *, registration: CareTeamRegistration, question: str, parents_involved: str, seen_version, by
+) -> CareTeamRegistration:
+    """Save over the version the person saw, or raise StaleRegistration."""
+    current = CareTeamRegistration.objects.select_for_update().get(pk=registration.pk)
+    if current.version != seen_version:
+        raise StaleRegistration(current)
+    question, parents_involved = _clean(question, parents_involved)
+    if (current.question, current.parents_involved) == (question, parents_involved):
+        return current
+    current.question = question
+    current.parents_involved = parents_involved
+    current.version += 1
+    current.save(update_fields=["question", "parents_involved", "version"])
+    return current
+
+
+# The documents for the external members ---------------------------------------------------
+
+
+def _date(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value:%d-%m-%Y}"
+
+
+def document_choices(pupil: Pupil) -> list[tuple[str, str]]:
+    """The pupil's documents that may be selected, as ("kind:id", title), newest first per
+    kind: signed-off pupil and care-team meeting items, IHPs, diagnostics with a report, OPPs."""
+    found = []
+    items = (
+        MeetingItem.objects.filter(
+            pupil=pupil,
+            meeting__school=pupil.school_id,
+            meeting__kind__in=[MeetingKind.PUPIL, MeetingKind.CARE_TEAM],
+            meeting__status=MeetingStatus.SIGNED_OFF,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__date", "-pk")
+    )
+    for item in items:
+        found.append((f"{DocumentKind.MEETING_ITEM}:{item.pk}", _item_title(item)))
+    for ihp in IHP.objects.filter(pupil=pupil).order_by("-created_at", "-pk"):
+        found.append((f"{DocumentKind.IHP}:{ihp.pk}", _ihp_title(ihp)))
+    hgd = HGDRequest.objects.filter(pupil=pupil, status=HGDStatus.REPORTED).exclude(report="")
+    for request in hgd.order_by("-created_at", "-pk"):
+        found.append((f"{DocumentKind.HGD_REPORT}:{request.pk}", _hgd_title(request)))
+    for opp in OPP.objects.filter(pupil=pupil).order_by("-created_at", "-pk"):
+        found.append((f"{DocumentKind.OPP}:{opp.pk}", _opp_title(opp)))
+    return found
+
+
+def _item_title(item: MeetingItem) -> str:
+    if item.meeting.kind == MeetingKind.PUPIL:
+        return _("Report of the pupil meeting of %(date)s") % {"date": _date(item.meeting.date)}
+    return _("Report of the care-team meeting of %(date)s") % {"date": _date(item.meeting.date)}
+
+
+def _ihp_title(ihp: IHP) -> str:
+    return _("Individual plan (IHP) of %(date)s") % {"date": _date(ihp.created_at)}
+
+
+def _hgd_title(request: HGDRequest) -> str:
+    return _("Diagnostics report (%(expert)s) of %(date)s") % {
+        "expert": request.expert_name,
+        "date": _date(request.report_uploaded_at or request.created_at),
+    }
+
+
+def _opp_title(opp: OPP) -> str:
+    return _("Development perspective (OPP) of %(date)s") % {"date": _date(opp.created_at)}
+
+
+def _document_field(kind: str) -> str:
+    return {
+        DocumentKind.MEETING_ITEM: "meeting_item",
+        DocumentKind.IHP: "ihp",
+        DocumentKind.HGD_REPORT: "hgd_request",
+        DocumentKind.OPP: "opp",
+    }[kind]
+
+
+def _resolve(pupil: Pupil, kind: str, pk: int):
+    """The pupil's own document of `kind`, selectable as it is now, and its title."""
+    if kind == DocumentKind.MEETING_ITEM:
+        item = (
+            MeetingItem.objects.filter(
+                pk=pk,
+                pupil=pupil,
+                meeting__school=pupil.school_id,
+                meeting__kind__in=[MeetingKind.PUPIL, MeetingKind.CARE_TEAM],
+                meeting__status=MeetingStatus.SIGNED_OFF,
+            )
+            .select_related("meeting")
+            .first()
+        )
+        return item, item and _item_title(item)
+    if kind == DocumentKind.IHP:
+        ihp = IHP.objects.filter(pk=pk, pupil=pupil).first()
+        return ihp, ihp and _ihp_title(ihp)
+    if kind == DocumentKind.HGD_REPORT:
+        found = (
+            HGDRequest.objects.filter(pk=pk, pupil=pupil, status=HGDStatus.REPORTED)
+            .exclude(report="")
+            .first()
+        )
+        return found, found and _hgd_title(found)
+    if kind == DocumentKind.OPP:
+        opp = OPP.objects.filter(pk=pk, pupil=pupil).first()
+        return opp, opp and _opp_title(opp)
+    return None, None
+
+
+def parse_document_key(key: str) -> tuple[str, int] | None:
+    kind, _sep, pk = (key or "").partition(":")
+    if kind not in DocumentKind.values or not (pk.isascii() and pk.isdigit()) or len(pk) > 12:
+        return None
+    return kind, int(pk)
+
+
+def document_key(document: CaseDocument) -> str:
+    return f"{document.kind}:{getattr(document, _document_field(document.kind) + '_id')}"
+
+
+@transaction.atomic
+def select_document(*, registration: CareTeamRegistration, kind: str, pk: int, by) -> CaseDocument:
+    registration = CareTeamRegistration.objects.select_for_update().get(pk=registration.pk)
+    target, title = _resolve(registration.pupil, kind, pk)
+    if target is None:
+        raise ValidationError(_("This document cannot be selected for this pupil."))
+    field = _document_field(kind)
+    existing = CaseDocument.objects.filter(registration=registration, kind=kind, **{field: target})
+    if existing.exists():
+        return existing.first()
+    return CaseDocument.objects.create(
+        registration=registration, kind=kind, title=title[:200], selected_by=by, **{field: target}
+    )
+
+
+@transaction.atomic
+def unselect_document(*, document: CaseDocument, by) -> None:
+    CareTeamRegistration.objects.select_for_update().get(pk=document.registration_id)
+    CaseDocument.objects.filter(pk=document.pk).delete()
+
+
+@transaction.atomic
+def set_selection(*, registration: CareTeamRegistration, keys: list[str], by) -> None:
+    """Make the selection exactly `keys` ("kind:id"); unknown keys are refused."""
+    wanted = set()
+    for key in keys:
+        parsed = parse_document_key(key)
+        if parsed is None:
+            raise ValidationError(_("This document cannot be selected for this pupil."))
+        wanted.add(parsed)
+    for document in list(CaseDocument.objects.filter(registration=registration)):
+        parsed = parse_document_key(document_key(document))
+        if parsed not in wanted:
+            unselect_document(document=document, by=by)
+        else:
+            wanted.discard(parsed)
+    for kind, pk in sorted(wanted):
+        select_document(registration=registration, kind=kind, pk=pk, by=by)
+
+
+# The case ---------------------------------------------------------------------------------
+
+
+def _locked_case(case: CareTeamCase) -> CareTeamCase:
+    return CareTeamCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+
+
+def upcoming_care_team_meetings(school):
+    """The care-team meetings of the school a pupil can still be put on."""
+    return Meeting.objects.filter(
+        school=school,
+        kind=MeetingKind.CARE_TEAM,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
+    ).order_by("date", "pk")
+
+
+@transaction.atomic
+def put_on_agenda(*, case: CareTeamCase, meeting: Meeting, by) -> MeetingItem:
+    current = _locked_case(case)
+    if current.status != CaseStatus.OPEN:
+        raise ValidationError(_("Only an open case can be put on an agenda."))
+    pupil = current.pupil
+    state = consent_state(pupil, ConsentPurpose.CARE_TEAM, registration=current.registration)
+    if not state.stands:
+        raise ValidationError(
+            [_("The parents' consent for the care team does not stand."), *state.problems]
+        )
+    if not upcoming_care_team_meetings(pupil.school_id).filter(pk=meeting.pk).exists():
+        raise ValidationError(_("Choose a planned care-team meeting of the school."))
+    titles = list(
+        CaseDocument.objects.filter(registration=current.registration)
+        .order_by("selected_at", "pk")
+        .values_list("title", flat=True)
+    )
+    return meeting_actions.add_care_team_item(meeting=meeting, pupil=pupil, documents=titles, by=by)
+
+
+@transaction.atomic
+def take_off_agenda(*, case: CareTeamCase, item: MeetingItem, by) -> None:
+    current = _locked_case(case)
+    if item.pupil_id != current.pupil_id:
+        raise ValidationError(_("This item is not about this pupil."))
+    meeting_actions.remove_care_team_item(item=item, by=by)
+
+
+@transaction.atomic
+def set_monitoring(*, case: CareTeamCase, since: datetime.date, by) -> CareTeamCase:
+    current = _locked_case(case)
+    if current.status != CaseStatus.OPEN:
+        raise ValidationError(_("Only an open case can be followed up (monitoring)."))
+    if since is None:
+        raise ValidationError(_("Give the date the monitoring starts."))
+    current.status = CaseStatus.MONITORING
+    current.monitoring_since = since
+    current.version += 1
+    current.save(update_fields=["status", "monitoring_since", "version"])
+    return current
+
+
+@transaction.atomic
+def close_case(*, case: CareTeamCase, outcome: str, by) -> CareTeamCase:
+    current = _locked_case(case)
+    if current.status != CaseStatus.MONITORING:
+        raise ValidationError(_("A case is closed after the monitoring."))
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError(_("Write down the outcome of the case."))
+    current.status = CaseStatus.CLOSED
+    current.outcome = outcome
+    current.closed_at = timezone.now()
+    current.version += 1
+    current.save(update_fields=["status", "outcome", "closed_at", "version"])
+    return current

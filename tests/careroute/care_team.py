@@ -1,0 +1,90 @@
+"""Building blocks of the care-team tests: a registration and its case (made directly, as the
+route's "to_care_team" move will), consent given or withdrawn through `record_consent`, and
+care-team meetings the care-team member attends."""
+
+import datetime
+
+from careroute import consents
+from careroute.models import CareTeamCase, CareTeamRegistration
+from meetings import actions
+from pupils.models import Guardian, PupilLogEntry
+
+
+def ib(world):
+    return world.users["care_coordinator"]
+
+
+def registration(world, pupil=None) -> CareTeamRegistration:
+    pupil = pupil or world.pupil
+    found = CareTeamRegistration.objects.filter(pupil=pupil).order_by("-pk").first()
+    return found or CareTeamRegistration.objects.create(
+        pupil=pupil,
+        question="Hoe helpen we Sanne bij het lezen?",
+        parents_involved="Samen met moeder opgesteld.",
+        created_by=ib(world),
+    )
+
+
+def case(world, pupil=None) -> CareTeamCase:
+    found = registration(world, pupil)
+    existing = CareTeamCase.objects.filter(registration=found).first()
+    return existing or CareTeamCase.objects.create(pupil=found.pupil, registration=found)
+
+
+def decide(world, decision="given", guardian=None, pupil=None, **extra):
+    """A guardian's decision about the care team, taken in a conversation (noted in the log)."""
+    pupil = pupil or world.pupil
+    guardian = guardian or Guardian.objects.filter(pupil=pupil).order_by("pk").first()
+    entry = PupilLogEntry.objects.create(
+        pupil=pupil,
+        date=datetime.date.today(),
+        kind="parents",
+        notes="Gesprek over het zorgteam.",
+        author=ib(world),
+    )
+    return consents.record_consent(
+        pupil=pupil,
+        guardian=guardian,
+        purpose="care_team",
+        decision=decision,
+        decided_on=extra.pop("decided_on", datetime.date.today()),
+        how="conversation",
+        by=ib(world),
+        registration=registration(world, pupil),
+        log_entry=entry,
+        **extra,
+    )
+
+
+def day(world, offset: int) -> datetime.date:
+    return world.group.school_year.start_date + datetime.timedelta(days=offset)
+
+
+def care_team_meeting(world, offset=60, attend=True):
+    meeting = actions.plan_meeting(
+        school=world.school, kind="care_team", date=day(world, offset), by=ib(world)
+    )
+    if attend:
+        actions.add_attendee(meeting=meeting, user=world.users["care_team_member"], by=ib(world))
+    return meeting
+
+
+def sign_off(world, meeting):
+    for item in meeting.items.all():
+        if not item.advice:
+            actions.save_item(
+                item=item, values={"advice": "Advies"}, seen_version=item.version, by=ib(world)
+            )
+    actions.mark_held(meeting=meeting, by=ib(world), today=meeting.date)
+    return actions.sign_off(meeting=meeting, by=ib(world))
+
+
+def consented_case_on_agenda(world, offset=60):
+    """An open case with consent, on a care-team meeting the care-team member attends."""
+    found = case(world)
+    decide(world)
+    meeting = care_team_meeting(world, offset)
+    item = actions.add_care_team_item(
+        meeting=meeting, pupil=world.pupil, documents=[], by=ib(world)
+    )
+    return found, meeting, item
