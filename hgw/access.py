@@ -872,30 +872,6 @@ def can_edit_opp(actor: Actor, pupil: Pupil) -> bool:
     return _ib_of(actor, pupil)
 
 
-def get_documents_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
-    """The pupil of the dossier tab "documenten": the IB (sensitive data), or a care-team
-    member while the pupil has a consented, not-closed case. Noted in the access log."""
-    actor = actor_for(request)
-    try:
-        if Category.SENSITIVE in categories_for(actor):
-            pupil = pupils_visible(actor, Category.SENSITIVE).get(pk=pk)
-        else:
-            pupil = care_team_pupils_visible(actor).get(pk=pk)
-    except Pupil.DoesNotExist:
-        raise Http404 from None
-    note_pupils(request, [pupil])
-    return pupil
-
-
-def can_view_consent_form(actor: Actor, consent) -> bool:
-    """A signed consent form is sensitive: the IB of the pupil's school."""
-    return (
-        actor.school is not None
-        and consent.pupil.school_id == actor.school.pk
-        and actor.has(Role.CARE_COORDINATOR)
-    )
-
-
 # The care team (the care route) ---------------------------------------------------------------
 
 
@@ -991,3 +967,32 @@ def case_documents_visible(actor: Actor):
 
 def can_manage_care_team(actor: Actor, pupil: Pupil) -> bool:
     """Consent, the care-team registration, its documents and the case: the school's IB."""
+    return (
+        actor.school is not None
+        and pupil.school_id == actor.school.pk
+        and actor.has(Role.CARE_COORDINATOR)
+    )
+
+
+def get_documents_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
+    """The pupil of the dossier tab "documenten": the IB (sensitive data), or a care-team
+    member while the pupil has a consented, not-closed case. Noted in the access log."""
+    actor = actor_for(request)
+    try:
+        if Category.SENSITIVE in categories_for(actor):
+            pupil = pupils_visible(actor, Category.SENSITIVE).get(pk=pk)
+        else:
+            pupil = care_team_pupils_visible(actor).get(pk=pk)
+    except Pupil.DoesNotExist:
+        raise Http404 from None
+    note_pupils(request, [pupil])
+    return pupil
+
+
+def can_view_consent_form(actor: Actor, consent) -> bool:
+    """A signed consent form is sensitive: the IB of the pupil's school."""
+    return (
+        actor.school is not None
+        and consent.pupil.school_id == actor.school.pk
+        and actor.has(Role.CARE_COORDINATOR)
+    )

@@ -4,6 +4,7 @@ care-team agendas only while open and consented, monitored, closed with an outco
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from careroute import cases
 from careroute.models import CareTeamRegistration, CaseDocument
@@ -57,9 +58,10 @@ def test_only_the_pupils_own_signed_off_items_can_be_selected(world):
             registration=registration, kind="meeting_item", pk=item.pk, by=care_team.ib(world)
         )
     care_team.sign_off(world, meeting)
-    document = cases.select_document(
-        registration=registration, kind="meeting_item", pk=item.pk, by=care_team.ib(world)
-    )
+    with translation.override("en"):
+        document = cases.select_document(
+            registration=registration, kind="meeting_item", pk=item.pk, by=care_team.ib(world)
+        )
     assert "care-team meeting" in document.title
     other = care_team.case(world, pupil=world.other_group_pupil).registration
     with pytest.raises(ValidationError):
