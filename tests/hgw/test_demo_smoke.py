@@ -25,6 +25,11 @@ call_command("seed_demo_overviews", verbosity=0)
 call_command("seed_demo_overviews", verbosity=0)  # idempotent
 call_command("seed_demo_meetings", verbosity=0)
 call_command("seed_demo_meetings", verbosity=0)  # idempotent
+call_command("seed_demo_careroute", verbosity=0)
+call_command("seed_demo_careroute", verbosity=0)  # idempotent
+from careroute.models import CareRoute, RouteEvent
+assert list(CareRoute.objects.values_list("level", flat=True)) == [2]
+assert RouteEvent.objects.count() == 1
 from meetings.models import Meeting
 kinds = sorted(Meeting.objects.values_list("kind", flat=True))
 # Two upcoming pupil meetings and one held and signed off six weeks ago.
