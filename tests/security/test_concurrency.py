@@ -204,6 +204,7 @@ EDITABLE: dict[str, Editable] = {
         changed="recommendations",
         value=lambda w: _hgd(w).recommendations,
         typed=("Duolezen", "Voorlezen", "Stillezen"),
+        stale_status=409,
     ),
     # An IHP's sections: made by the teacher and the IB together.
     "ihp": Editable(
