@@ -11,6 +11,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from careroute.models import (
+    IHP,
+    OPP,
+    CareTeamCase,
+    CareTeamRegistration,
+    Consent,
+    HGDRequest,
+    RouteEvent,
+)
 from groupplans.models import NEED_ASPECTS, OFFER_FIELDS, SOURCE_FIELDS, OverviewRow
 from groupplans.pupil_plans import PupilPlan, areas_in, plans_of
 from hgw import trail
@@ -61,6 +70,7 @@ class PupilRecord:
     plans: list[PupilPlan]
     registrations: list[Registration]
     meeting_items: list[MeetingItem]
+    care_route: dict
     access_rows: list[trail.AccessRow]
     revisions: list[trail.Revision]
 
@@ -116,6 +126,7 @@ def gather(pupil: Pupil) -> PupilRecord:
             .prefetch_related("addenda__author", "action_points__owner")
             .order_by("meeting__date", "pk")
         ),
+        care_route=_care_route(pupil),
         access_rows=trail.access_rows(school, list(trail.access_entries(school, filters))),
         revisions=trail.revisions(
             school, list(trail.revision_index(school, filters)), show_learning=True
@@ -152,6 +163,78 @@ def _plan_data(item: PupilPlan) -> dict:
             }
             for entry in item.areas
         ],
+    }
+
+
+def _fields(obj, *, skip=("id", "pupil")) -> dict:
+    """A record's own fields as plain data (dates as ISO, people and related rows by id)."""
+    found = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in skip:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, datetime.date):
+            value = _iso(value)
+        elif isinstance(value, Decimal):
+            value = _decimal(value)
+        elif hasattr(value, "name") and not isinstance(value, str):  # a stored file
+            value = value.name or None
+        found[field.attname] = value
+    return found
+
+
+def _care_route(pupil: Pupil) -> dict:
+    """The care route: its steps, consent, the care team, IHPs (goals, organisation, data
+    points), OPPs (evaluations) and diagnostics — everything the care route holds."""
+    ihps = IHP.objects.filter(pupil=pupil).prefetch_related("goals__data_points", "organisation")
+    return {
+        "events": [
+            {**_fields(e, skip=("id", "pupil", "route")), "id": e.pk}
+            for e in RouteEvent.objects.filter(pupil=pupil).order_by("at", "pk")
+        ],
+        "consents": [
+            {**_fields(c), "id": c.pk}
+            for c in Consent.objects.filter(pupil=pupil).order_by("recorded_at", "pk")
+        ],
+        "care_team_registrations": [
+            {
+                **_fields(r),
+                "id": r.pk,
+                "documents": [d.title for d in r.documents.all()],
+            }
+            for r in CareTeamRegistration.objects.filter(pupil=pupil).prefetch_related("documents")
+        ],
+        "care_team_cases": [
+            {**_fields(c), "id": c.pk} for c in CareTeamCase.objects.filter(pupil=pupil)
+        ],
+        "ihps": [
+            {
+                **_fields(ihp),
+                "id": ihp.pk,
+                "goals": [
+                    {
+                        **_fields(goal, skip=("id", "ihp")),
+                        "data_points": [
+                            _fields(point, skip=("id", "goal")) for point in goal.data_points.all()
+                        ],
+                    }
+                    for goal in ihp.goals.all()
+                ],
+                "organisation": [
+                    _fields(row, skip=("id", "ihp")) for row in ihp.organisation.all()
+                ],
+            }
+            for ihp in ihps
+        ],
+        "opps": [
+            {
+                **_fields(opp),
+                "id": opp.pk,
+                "evaluations": [_fields(e, skip=("id", "opp")) for e in opp.evaluations.all()],
+            }
+            for opp in OPP.objects.filter(pupil=pupil).prefetch_related("evaluations")
+        ],
+        "diagnostics": [{**_fields(h), "id": h.pk} for h in HGDRequest.objects.filter(pupil=pupil)],
     }
 
 
@@ -290,6 +373,7 @@ def as_data(record: PupilRecord, *, by) -> dict:
             for registration in record.registrations
         ],
         "meetings": [_item_data(item) for item in record.meeting_items],
+        "care_route": record.care_route,
         "access_log": [
             {
                 "at": _iso(row.entry.at),
