@@ -843,20 +843,12 @@ def can_add_data_point(actor: Actor, ihp) -> bool:
     return ihp.status == "active" and _ihp_writer(actor, ihp.pupil)
 
 
-def _ib_of(actor: Actor, pupil: Pupil) -> bool:
-    return (
-        actor.school is not None
-        and pupil.school_id == actor.school.pk
-        and actor.has(Role.CARE_COORDINATOR)
-    )
-
-
 def can_start_ihp(actor: Actor, ihp) -> bool:
-    return ihp.status == "draft" and _ib_of(actor, ihp.pupil)
+    return ihp.status == "draft" and _is_ib_of(actor, ihp.pupil)
 
 
 def can_evaluate_ihp(actor: Actor, ihp) -> bool:
-    return ihp.status == "active" and _ib_of(actor, ihp.pupil)
+    return ihp.status == "active" and _is_ib_of(actor, ihp.pupil)
 
 
 def can_revise_ihp(actor: Actor, ihp) -> bool:
@@ -869,7 +861,7 @@ def can_view_opp(actor: Actor, pupil: Pupil) -> bool:
 
 def can_edit_opp(actor: Actor, pupil: Pupil) -> bool:
     """The IB makes and keeps the OPP."""
-    return _ib_of(actor, pupil)
+    return _is_ib_of(actor, pupil)
 
 
 # The care team (the care route) ---------------------------------------------------------------
@@ -967,11 +959,7 @@ def case_documents_visible(actor: Actor):
 
 def can_manage_care_team(actor: Actor, pupil: Pupil) -> bool:
     """Consent, the care-team registration, its documents and the case: the school's IB."""
-    return (
-        actor.school is not None
-        and pupil.school_id == actor.school.pk
-        and actor.has(Role.CARE_COORDINATOR)
-    )
+    return _is_ib_of(actor, pupil)
 
 
 def get_documents_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
@@ -991,8 +979,4 @@ def get_documents_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
 
 def can_view_consent_form(actor: Actor, consent) -> bool:
     """A signed consent form is sensitive: the IB of the pupil's school."""
-    return (
-        actor.school is not None
-        and consent.pupil.school_id == actor.school.pk
-        and actor.has(Role.CARE_COORDINATOR)
-    )
+    return _is_ib_of(actor, consent.pupil)
