@@ -1,19 +1,76 @@
-"""The demo school's care route (run after `seed_demo_meetings`; see `seed_demo_careroute`):
-the Groep 5 pupil whose registration is on the first pupil meeting's agenda is moved to level
-2 by their teacher, through the route's own `move`, so the route tab has a history to show.
-The rest of the route (IHP, care team) is for the person trying the demo to do."""
+"""The demo school's care route (run after `seed_demo_meetings`; see `seed_demo_careroute`),
+every step through the route's own `move` and the actions a person would use:
 
+- the Groep 5 pupil whose registration is on the first pupil meeting's agenda is moved to
+  level 2 by their teacher, so the route tab has a history to show;
+- two more Groep 5 pupils were discussed in a pupil meeting five weeks ago that concluded an
+  IHP is needed: the first waits at level 2 for the IB to write and start the IHP (the step to
+  level 3); the second is at level 3 with a running IHP and five weeks of data points, ready
+  to be evaluated and — with the parents' consent — taken to the care team (level 4).
+"""
+
+import datetime
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from audit.history import acting_as
+from careroute import ihp as ihps
 from careroute import route
 from careroute.models import RouteEvent
+from meetings import actions, registrations
 from meetings.models import MeetingKind, Registration
-from schools.models import School
+from pupils.models import Group, Pupil
+from schools.models import School, SchoolYear
 
 DEMO_BRIN = "99AA"
 DEMO_TEACHER = "leerkracht@demo.hgw.nl"
+DEMO_GROUP = "Groep 5"
+
+# The pupil meeting five weeks ago, for two pupils: (question, tried, going well) and the
+# growth document's agreements, in Dutch as the teacher and the IB would write them.
+DISCUSSED = [
+    (
+        "{name} leest nog op AVI E3, ver onder de groep. Wat heeft {name} nodig om het "
+        "technisch lezen in te halen?",
+        "Dagelijks tien minuten duolezen en de verlengde instructie in de zorggroep lezen.",
+        "{name} luistert graag naar verhalen en vertelt ze levendig na.",
+    ),
+    (
+        "{name} haalt bij rekenen de tafels niet; op de M5-toets een V-score. Hoe kan {name} "
+        "de tafels automatiseren?",
+        "Tafelkaarten, rekenspelletjes op de computer en verlengde instructie.",
+        "{name} is gemotiveerd en werkt netjes.",
+    ),
+]
+AGREEMENTS = (
+    "De groepsaanpak is niet genoeg gebleken. De IB schrijft met de leerkracht een individueel "
+    "handelingsplan; de ouders worden uitgenodigd voor een gesprek."
+)
+
+
+def _pupils(school: School, today: datetime.date) -> list[Pupil]:
+    group = Group.objects.filter(
+        school=school, name=DEMO_GROUP, school_year=SchoolYear.current(today)
+    ).first()
+    if group is None:
+        return []
+    pupils = list(Pupil.objects.in_groups(Group.objects.filter(pk=group.pk), on=today))
+    pupils.sort(key=lambda p: (p.family_name, p.given_name, p.pk))
+    return pupils
+
+
+def _ib(school: School) -> User | None:
+    membership = (
+        Membership.objects.active()
+        .filter(school=school, role=Role.CARE_COORDINATOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
 
 
 @transaction.atomic
@@ -45,4 +102,141 @@ def seed() -> int:
             by=teacher,
             reason="Aangemeld voor de leerlingbespreking van december.",
         )
+    made = 1
+    ib = _ib(school)
+    today = timezone.localdate()
+    pupils = _pupils(school, today)
+    # Pupils 3-6 of the list are the meetings demo's registrations and past meeting.
+    if ib is not None and len(pupils) >= 9:
+        with translation.override(settings.LANGUAGE_CODE):
+            made += _ihp_route(school, ib, teacher, pupils[7:9], today)
+    return made
+
+
+def _ihp_route(school: School, ib, teacher, pupils: list[Pupil], today: datetime.date) -> int:
+    """The pupil meeting five weeks ago for both pupils; the second's IHP. Returns the
+    number of route steps made."""
+    day = today - datetime.timedelta(weeks=5)
+    day -= datetime.timedelta(days=(day.weekday() - 1) % 7)  # the Tuesday before
+    year = SchoolYear.current(today)
+    if year is None or day < year.start_date:
+        return 0
+    steps = 0
+    meeting = actions.plan_meeting(
+        school=school,
+        kind=MeetingKind.PUPIL,
+        date=day,
+        start_time=datetime.time(8, 15),
+        location="Kamer van de IB",
+        by=ib,
+    )
+    items = []
+    for pupil, (question, tried, going_well) in zip(pupils, DISCUSSED, strict=True):
+        name = pupil.given_name
+        with acting_as(teacher):
+            registration = registrations.start_registration(
+                pupil=pupil,
+                question=question.format(name=name),
+                tried=tried.format(name=name),
+                going_well=going_well.format(name=name),
+                by=teacher,
+            )
+            registration = registrations.submit_registration(registration=registration, by=teacher)
+            route.move(pupil=pupil, move_name="register_pupil_meeting", by=teacher)
+            steps += 1
+        with acting_as(ib):
+            item = registrations.attach_registration(
+                meeting=meeting, registration=registration, by=ib
+            )
+            values = {
+                "agreements": AGREEMENTS,
+                "outcome": "ihp_needed",
+                "outcome_note": "Eerst een IHP van zes weken; daarna evalueren.",
+            }
+            items.append(
+                actions.save_item(item=item, values=values, seen_version=item.version, by=ib)
+            )
+    with acting_as(ib):
+        actions.mark_held(meeting=meeting, by=ib, today=today)
+        actions.sign_off(meeting=meeting, by=ib)
+        steps += _running_ihp(pupils[1], items[1], ib, teacher, day, today)
+    return steps
+
+
+def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today) -> int:
+    """An IHP for the tables, started the week after the meeting, with data points on its
+    short-term goal: the words per minute stay flat, so the chart hints at escalating."""
+    name = pupil.given_name
+    plan = ihps.create_ihp(pupil=pupil, based_on=item, by=ib)
+    start = day + datetime.timedelta(days=1)
+    end = start + datetime.timedelta(weeks=6)
+    plan = ihps.save_ihp(
+        ihp=plan,
+        values={
+            "term_start": start,
+            "term_end": end,
+            "content": (
+                f"Vier keer per week een kwartier tafels oefenen met {name} aan de "
+                "instructietafel: eerst met concreet materiaal, dan met tafelkaarten, dan "
+                f"op tijd. Thuis oefent {name} met de tafelapp."
+            ),
+            "people_involved": f"de leerkracht, de onderwijsassistent, de IB, de ouders van {name}",
+            "evaluation_what": "de tafels 1 t/m 10, gemengd",
+            "evaluation_who": "de leerkracht met de IB",
+            "evaluation_how": "een tafeltoets van 2 minuten, elke week",
+            "evaluation_criteria": "40 sommen goed in 2 minuten",
+        },
+        seen_version=plan.version,
+        by=ib,
+    )
+    goals = [
+        (
+            "long",
+            f"{name} beheerst de tafels 1 t/m 10 geautomatiseerd.",
+            "tafeltoets",
+            "40 sommen goed in 2 minuten",
+            end,
+        ),
+        (
+            "short",
+            f"{name} kent de tafels van 2, 5 en 10 uit het hoofd.",
+            "sommen goed in 2 minuten (tafels 2, 5, 10)",
+            "30",
+            start + datetime.timedelta(weeks=4),
+        ),
+    ]
+    made = []
+    for term, description, measure, criterion, target in goals:
+        made.append(
+            ihps.add_goal(
+                ihp=plan,
+                values={
+                    "term": term,
+                    "description": description,
+                    "measure": measure,
+                    "criterion": criterion,
+                    "target_date": target,
+                    "owner": teacher,
+                },
+                by=ib,
+            )
+        )
+    ihps.add_organisation(
+        ihp=plan,
+        values={
+            "goal": made[1],
+            "who": "onderwijsassistent",
+            "how_often": "4 x per week",
+            "where": "instructietafel",
+            "when": "na de pauze",
+            "duration": "15 minuten",
+        },
+        by=ib,
+    )
+    ihps.start_ihp(ihp=plan, by=ib)
+    route.move(pupil=pupil, move_name="start_ihp", by=ib)
+    for week, value in enumerate([12, 14, 13, 15, 14]):
+        measured = start + datetime.timedelta(days=2 + 7 * week)
+        if measured <= today:
+            ihps.add_data_point(goal=made[1], date=measured, value=value, by=teacher)
     return 1

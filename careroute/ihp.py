@@ -5,7 +5,8 @@ the IB (then locked) and, when needed, revised into a new IHP that points to the
 Rules:
 - A draft: every section, the goals and the organisation rows can be changed.
 - Started ("active"): the text sections and the organisation stay editable; the goals (their
-  SMARTI parts) and the term are fixed. Data points are added only now.
+  SMARTI parts) and the term are fixed. Data points are added (and a mistyped one removed)
+  only now.
 - Evaluated: locked. A revision is a new draft IHP copying sections, goals and organisation.
 - Text several people edit is saved over the version the person saw (StaleIHP otherwise).
 """
@@ -421,6 +422,16 @@ def add_data_point(
     return DataPoint.objects.create(
         goal=goal, date=date, value=value, observation=observation, recorded_by=by
     )
+
+
+@transaction.atomic
+def remove_data_point(*, point: DataPoint, by) -> None:
+    """A mistyped measurement is taken out while the IHP runs (its history keeps it); after
+    the evaluation the data points are part of the locked plan."""
+    ihp = _lock(IHP, point.goal.ihp_id)
+    if ihp.status != IHPStatus.ACTIVE:
+        raise ValidationError(_("Data points are removed only while the IHP is running."))
+    DataPoint.objects.filter(pk=point.pk).delete()
 
 
 def criterion_number(criterion: str) -> Decimal | None:

@@ -520,6 +520,24 @@ def data_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def data_point_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        point = DataPoint.objects.select_related("goal").get(pk=pk)
+    except DataPoint.DoesNotExist:
+        raise Http404 from None
+    ihp = get_ihp_or_404(request, point.goal.ihp_id)
+    if not access.can_add_data_point(access.actor_for(request), ihp):
+        raise Http404
+    try:
+        actions.remove_data_point(point=point, by=request.user)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, _("The data point has been removed."))
+    return redirect(reverse("careroute:ihp_detail", args=[ihp.pk]) + f"#goal-{point.goal_id}")
+
+
+@require_POST
 def ihp_start(request: HttpRequest, pk: int) -> HttpResponse:
     """The IB starts the IHP; a refusal lists everything missing."""
     ihp = get_ihp_or_404(request, pk)

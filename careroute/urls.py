@@ -68,6 +68,11 @@ urlpatterns += [
     path("ihp/doelen/<int:pk>/", ihp_views.goal_edit, name="goal_edit"),
     path("ihp/doelen/<int:pk>/verwijderen/", ihp_views.goal_remove, name="goal_remove"),
     path("ihp/doelen/<int:pk>/meetpunt/", ihp_views.data_point_add, name="data_point_add"),
+    path(
+        "ihp/meetpunten/<int:pk>/verwijderen/",
+        ihp_views.data_point_remove,
+        name="data_point_remove",
+    ),
     path("ihp/<int:pk>/organisatie/", ihp_views.organisation_add, name="organisation_add"),
     path(
         "ihp/organisatie/<int:pk>/verwijderen/",

@@ -235,6 +235,7 @@ PAGE_NAMES = {
     "careroute:goal_edit": gettext_lazy("IHP, editing a goal"),
     "careroute:goal_remove": gettext_lazy("IHP, removing a goal"),
     "careroute:data_point_add": gettext_lazy("IHP, adding a data point"),
+    "careroute:data_point_remove": gettext_lazy("IHP, removing a data point"),
     "careroute:organisation_add": gettext_lazy("IHP, adding to the organisation"),
     "careroute:organisation_remove": gettext_lazy("IHP, removing from the organisation"),
     "careroute:ihp_start": gettext_lazy("IHP, starting"),

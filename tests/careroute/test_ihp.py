@@ -362,6 +362,35 @@ def test_a_data_point_on_the_page(world, client_for):
     assert response.status_code == 422
 
 
+def test_a_mistyped_data_point_is_removed_while_running_and_kept_after_the_evaluation(
+    world, client_for
+):
+    ihp = started_ihp(world)
+    goal = ihp.goals.first()
+    today = timezone.localdate()
+    wrong = actions.add_data_point(goal=goal, date=today, value=230, by=ib(world))
+    kept = actions.add_data_point(goal=goal, date=today, value=23, by=ib(world))
+    client = client_for("teacher")
+    page = client.get(reverse("careroute:ihp_detail", args=[ihp.pk])).content.decode()
+    assert reverse("careroute:data_point_remove", args=[wrong.pk]) in page
+    response = client.post(reverse("careroute:data_point_remove", args=[wrong.pk]))
+    assert response.status_code == 302
+    assert list(goal.data_points.all()) == [kept]
+    assert DataPoint.history.filter(id=wrong.pk, history_type="-").exists()  # traceable
+    actions.evaluate_ihp(
+        ihp=ihp,
+        goal_outcomes=_outcomes(ihp),
+        outcome="rejoin",
+        result_sufficient=True,
+        notes="",
+        by=ib(world),
+    )
+    with translation.override("en"), pytest.raises(ValidationError, match="running"):
+        actions.remove_data_point(point=kept, by=ib(world))
+    page = client.get(reverse("careroute:ihp_detail", args=[ihp.pk])).content.decode()
+    assert reverse("careroute:data_point_remove", args=[kept.pk]) not in page
+
+
 def test_the_pdf_holds_the_sections_and_goals_without_the_name_in_the_file_name(
     world, client_for, tmp_path
 ):

@@ -537,6 +537,16 @@ def active_ihp_goal(world):
     return {"pk": _ihp(world, "active").goals.first().pk}
 
 
+def ihp_data_point(world):
+    from careroute.models import DataPoint
+
+    goal = _ihp(world, "active").goals.first()
+    point = DataPoint.objects.filter(goal=goal).first() or DataPoint.objects.create(
+        goal=goal, date=goal.ihp.started_at.date(), value=12, recorded_by=goal.ihp.created_by
+    )
+    return {"pk": point.pk}
+
+
 def ihp_organisation_row(world):
     return {"pk": _ihp(world).organisation.first().pk}
 
@@ -960,6 +970,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "careroute:data_point_add": Entry(
         _only(IHP_WRITERS_422), kwargs=active_ihp_goal, method="post"
+    ),
+    "careroute:data_point_remove": Entry(
+        _only(IHP_WRITERS), kwargs=ihp_data_point, method="post"
     ),
     "careroute:ihp_start": Entry(_only({"care_coordinator": 302}), kwargs=ihp, method="post"),
     "careroute:ihp_evaluate": Entry(

@@ -27,14 +27,16 @@ call_command("seed_demo_meetings", verbosity=0)
 call_command("seed_demo_meetings", verbosity=0)  # idempotent
 call_command("seed_demo_careroute", verbosity=0)
 call_command("seed_demo_careroute", verbosity=0)  # idempotent
-from careroute.models import CareRoute, RouteEvent
-assert list(CareRoute.objects.values_list("level", flat=True)) == [2]
-assert RouteEvent.objects.count() == 1
+from careroute.models import IHP, CareRoute, DataPoint, RouteEvent
+# One pupil registered (level 2), one waiting for the IHP (2), one with a running IHP (3).
+assert sorted(CareRoute.objects.values_list("level", flat=True)) == [2, 2, 3]
+assert RouteEvent.objects.count() == 4
+assert IHP.objects.get().status == "active" and DataPoint.objects.count() >= 4
 from meetings.models import Meeting
 kinds = sorted(Meeting.objects.values_list("kind", flat=True))
-# Two upcoming pupil meetings and one held and signed off six weeks ago.
-assert kinds.count("care_team") == 6 and kinds.count("pupil") == 3, kinds
-assert Meeting.objects.filter(kind="pupil", status="signed_off").count() == 1
+# Two upcoming pupil meetings; held and signed off, one six weeks ago and one five.
+assert kinds.count("care_team") == 6 and kinds.count("pupil") == 4, kinds
+assert Meeting.objects.filter(kind="pupil", status="signed_off").count() == 2
 groups = Meeting.objects.exclude(group=None).values("group").distinct().count()
 assert kinds.count("group") == 2 * groups, kinds
 from groupplans.models import OfferTemplate
@@ -68,9 +70,20 @@ assert plan.status_code == 200 and "Groep 5" in plan.content.decode()
 actions = client.get("/acties/")
 assert actions.status_code == 200 and "Stappenkaart" in actions.content.decode()
 from meetings.models import MeetingItem
-item = MeetingItem.objects.get(meeting__kind="pupil", meeting__status="signed_off")
+item = MeetingItem.objects.filter(
+    meeting__kind="pupil", meeting__status="signed_off"
+).earliest("meeting__date")
 report = client.get(f"/besprekingspunten/{item.pk}/verslag.pdf")
 assert report.status_code == 200 and report.content.startswith(b"%PDF"), report.status_code
+client.logout()
+assert client.post(
+    "/inloggen/", {"username": "ib@demo.hgw.nl", "password": "hgw-demo-2026"}
+).status_code == 302
+ihp = IHP.objects.get()
+page = client.get(f"/ihp/{ihp.pk}/")
+assert page.status_code == 200 and "<svg" in page.content.decode()  # the data points' chart
+route = client.get(f"/leerlingen/{ihp.pupil_id}/tab/route/")
+assert route.status_code == 200 and "Naar het zorgteam" in route.content.decode()
 print("demo ok")
 """
 

@@ -90,3 +90,18 @@ def _msgids(text: str) -> set[str]:
             ids.add(match.group(1) + continued)
     ids.discard("")
     return ids
+
+
+def test_a_select_without_a_choice_says_so_in_dutch():
+    """Django 6.1's blank choice ("- Select an option -") has no Dutch of its own."""
+    from django import forms
+    from django.utils import translation
+
+    from accounts.models import User
+
+    class Form(forms.Form):
+        person = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    with translation.override("nl"):
+        rendered = str(Form()["person"])
+    assert "Kies …" in rendered and "Select an option" not in rendered

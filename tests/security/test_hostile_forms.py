@@ -37,6 +37,7 @@ from tests.hgw.test_access_matrix import (
     _registration,
     care_team_item,
     hgd_pupil,
+    ihp_data_point,
     pupil_meeting,
     signed_off_meeting,
 )
@@ -499,6 +500,11 @@ FORMS: dict[str, FormSpec] = {
         "teacher", page="careroute:ihp_detail", valid={"who": "IB"}, saves=True
     ),
     "careroute:organisation_remove": FormSpec("teacher", page="careroute:ihp_detail"),
+    "careroute:data_point_remove": FormSpec(
+        "teacher",
+        page="careroute:ihp_detail",
+        kwargs=lambda w: ihp_data_point(w) and {"pk": _ihp(w, "active").pk},
+    ),
     "careroute:ihp_start": FormSpec("care_coordinator", page="careroute:ihp_detail"),
     "careroute:data_point_add": FormSpec(
         "teacher",
