@@ -971,9 +971,7 @@ MATRIX: dict[str, Entry] = {
     "careroute:data_point_add": Entry(
         _only(IHP_WRITERS_422), kwargs=active_ihp_goal, method="post"
     ),
-    "careroute:data_point_remove": Entry(
-        _only(IHP_WRITERS), kwargs=ihp_data_point, method="post"
-    ),
+    "careroute:data_point_remove": Entry(_only(IHP_WRITERS), kwargs=ihp_data_point, method="post"),
     "careroute:ihp_start": Entry(_only({"care_coordinator": 302}), kwargs=ihp, method="post"),
     "careroute:ihp_evaluate": Entry(
         _only({"care_coordinator": 422}),
