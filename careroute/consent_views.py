@@ -32,7 +32,9 @@ def dossier_tab_url(pupil_pk: int) -> str:
 
 
 def _document_links(actor, documents: list[CaseDocument]) -> list[dict]:
-    """Each selected document with the link the person may open (a meeting item's report)."""
+    """Each selected document with the link to open it: a meeting item's report, the IHP's or
+    OPP's PDF, the diagnostics report (the documents the access policy lets the care-team
+    member open because they are selected; the IB opens them anyway)."""
     items = [d.meeting_item for d in documents if d.meeting_item_id]
     visible = access.item_pupils_visible(actor, items) if items else set()
     rows = []
@@ -42,6 +44,12 @@ def _document_links(actor, documents: list[CaseDocument]) -> list[dict]:
             actor, document.meeting_item, visible
         ):
             url = reverse("meetings:item_report", args=[document.meeting_item_id])
+        elif document.ihp_id:
+            url = reverse("careroute:ihp_pdf", args=[document.ihp_id])
+        elif document.opp_id:
+            url = reverse("careroute:opp_pdf", args=[document.opp_id])
+        elif document.hgd_request_id and document.hgd_request.report:
+            url = reverse("careroute:hgd_report", args=[document.hgd_request_id])
         rows.append({"document": document, "url": url})
     return rows
 
@@ -59,7 +67,7 @@ def _external_page(request, actor, pupil) -> HttpResponse:
     documents = list(
         access.case_documents_visible(actor)
         .filter(registration__pupil=pupil)
-        .select_related("meeting_item__meeting")
+        .select_related("meeting_item__meeting", "hgd_request")
         .order_by("selected_at", "pk")
     )
     items = list(
@@ -97,7 +105,7 @@ def tab_context(request, actor, pupil, **extra) -> dict:
     if registration is not None:
         documents = list(
             CaseDocument.objects.filter(registration=registration)
-            .select_related("meeting_item__meeting")
+            .select_related("meeting_item__meeting", "hgd_request")
             .order_by("selected_at", "pk")
         )
         selected_keys = {cases.document_key(d) for d in documents}

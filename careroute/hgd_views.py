@@ -287,12 +287,21 @@ def hgd_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def hgd_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report file, through the access check only (the IB of the school). Read whole
+    """The report file, through the access check only (the IB of the school; a care-team
+    member when the IB selected it for the pupil's case). Read whole
     (at most HGD_REPORT_MAX_BYTES): a streamed file stays open until someone closes the
     response, which the test client and some middleware never do."""
-    hgd = access.get_hgd_or_404(request, pk)
-    if not access.can_download_hgd_report(access.actor_for(request), hgd):
-        raise Http404
+    actor = access.actor_for(request)
+    if access.selected_for_member(actor, hgd_request_id=pk):
+        # A care-team member: the report the IB selected for the pupil's case.
+        hgd = HGDRequest.objects.select_related("pupil").get(pk=pk)
+        access.note_pupils(request, [hgd.pupil])
+        if not hgd.report:
+            raise Http404
+    else:
+        hgd = access.get_hgd_or_404(request, pk)
+        if not access.can_download_hgd_report(actor, hgd):
+            raise Http404
     try:
         with hgd.report.open("rb") as handle:
             content = handle.read()

@@ -616,9 +616,28 @@ def _group(pupil):
     return enrolment.group if enrolment else None
 
 
+def _selected_or_404(request: HttpRequest, model, pk: int, field: str):
+    """An IHP or OPP for its PDF: as on its page, or for a care-team member when the IB
+    selected it for the pupil's case (`access.selected_for_member`)."""
+    actor = access.actor_for(request)
+    try:
+        found = model.objects.select_related("pupil", "created_by").get(
+            pk=pk, pupil__school=actor.school
+        )
+    except model.DoesNotExist:
+        raise Http404 from None
+    if not (
+        access.can_view_ihp(actor, found.pupil)
+        or access.selected_for_member(actor, **{field: found})
+    ):
+        raise Http404
+    access.note_pupils(request, [found.pupil_id])
+    return found
+
+
 def ihp_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The IHP on paper: the seven sections, the goals with their data and evaluation."""
-    ihp = get_ihp_or_404(request, pk)
+    ihp = _selected_or_404(request, IHP, pk, "ihp")
     goals = _goals(ihp)
     rows = []
     for number, goal in enumerate(goals, start=1):
@@ -793,7 +812,7 @@ def opp_evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def opp_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    opp = get_opp_or_404(request, pk)
+    opp = _selected_or_404(request, OPP, pk, "opp")
     context = {
         **_furniture(),
         "school": opp.pupil.school,

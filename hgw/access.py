@@ -957,6 +957,14 @@ def case_documents_visible(actor: Actor):
     return CaseDocument.objects.none()
 
 
+def selected_for_member(actor: Actor, **document) -> bool:
+    """A care-team member opens an IHP, an OPP or a diagnostics report only when the IB
+    selected it for the pupil's consented, not-closed case (`ihp=`, `opp=` or `hgd_request=`)."""
+    if not actor.has(Role.CARE_TEAM_MEMBER):
+        return False
+    return case_documents_visible(actor).filter(**document).exists()
+
+
 def can_manage_care_team(actor: Actor, pupil: Pupil) -> bool:
     """Consent, the care-team registration, its documents and the case: the school's IB."""
     return _is_ib_of(actor, pupil)

@@ -15,6 +15,8 @@ from meetings import action_point_views
 from pupils.models import Enrolment
 from schools.models import Period, SchoolYear
 
+CARE_TEAM_PUPILS_SHOWN = 25
+
 
 def home(request: HttpRequest) -> HttpResponse:
     actor = access.actor_for(request)
@@ -47,6 +49,18 @@ def home(request: HttpRequest) -> HttpResponse:
             .upcoming(actor.today)
             .select_related("group")
             .ordered()[:3]
+        )
+    if actor.has(Role.CARE_TEAM_MEMBER):
+        # The pupils the care team discusses with the parents' consent (a handful), and the
+        # care-team meetings the member attends.
+        pupils = access.care_team_pupils_visible(actor).order_by("family_name", "given_name", "pk")
+        shown = list(pupils[:CARE_TEAM_PUPILS_SHOWN])
+        context["care_team_pupils"] = shown
+        access.note_pupils(request, shown)
+        more = len(shown) == CARE_TEAM_PUPILS_SHOWN and pupils.count() - len(shown)
+        context["care_team_pupils_more"] = more or 0
+        context["member_meetings"] = list(
+            access.meetings_visible(actor).upcoming(actor.today).ordered()[:3]
         )
     context.update(action_point_views.home_context(actor))
     if actor.has(Role.DIRECTOR):

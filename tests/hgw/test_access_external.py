@@ -2,12 +2,16 @@
 pupil-data URLs of a pupil with an open care-team case, walked before and after the parents
 withdraw their consent (and after the case closes)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from careroute import cases
 from meetings import actions
 from tests.careroute import care_team
+from tests.hgw.test_access_matrix import _hgd, _ihp, _opp
 
 
 @pytest.fixture
@@ -21,12 +25,33 @@ def setting(world):
     cases.select_document(
         registration=case.registration, kind="meeting_item", pk=selected.pk, by=care_team.ib(world)
     )
+    # An IHP, the OPP and a diagnostics report selected; an earlier IHP is not.
+    unselected = _ihp(world, "evaluated")
+    for kind, pk in [("ihp", _ihp(world, "active").pk), ("opp", _opp(world).pk)]:
+        cases.select_document(
+            registration=case.registration, kind=kind, pk=pk, by=care_team.ib(world)
+        )
+    cases.select_document(
+        registration=case.registration,
+        kind="hgd_report",
+        pk=_hgd(world).pk,
+        by=care_team.ib(world),
+    )
+    assert unselected.pk != _ihp(world, "active").pk
     return case, meeting, item, selected
 
 
 def _walk(world, item, selected) -> dict[str, str]:
     pupil = world.pupil.pk
+    ihp_selected, ihp_other = _ihp(world, "active").pk, _ihp(world, "evaluated").pk
     return {
+        "ihp_pdf (selected)": reverse("careroute:ihp_pdf", args=[ihp_selected]),
+        "ihp_pdf (not selected)": reverse("careroute:ihp_pdf", args=[ihp_other]),
+        "ihp_detail (selected)": reverse("careroute:ihp_detail", args=[ihp_selected]),
+        "opp_pdf (selected)": reverse("careroute:opp_pdf", args=[_opp(world).pk]),
+        "opp_detail (selected)": reverse("careroute:opp_detail", args=[_opp(world).pk]),
+        "hgd_report (selected)": reverse("careroute:hgd_report", args=[_hgd(world).pk]),
+        "hgd_detail (selected)": reverse("careroute:hgd_detail", args=[_hgd(world).pk]),
         "item_detail (attended meeting)": reverse("meetings:item_detail", args=[item.pk]),
         "item_detail (selected document)": reverse("meetings:item_detail", args=[selected.pk]),
         "item_report (selected document)": reverse("meetings:item_report", args=[selected.pk]),
@@ -44,6 +69,10 @@ WITH_CONSENT = {
     "item_detail (selected document)": 200,
     "item_report (selected document)": 200,
     "pupil_documents": 200,
+    # The selected documents as files, never their pages (where the school works on them).
+    "ihp_pdf (selected)": 200,
+    "opp_pdf (selected)": 200,
+    "hgd_report (selected)": 200,
 }
 
 
@@ -82,3 +111,38 @@ def test_the_ib_keeps_seeing_everything(world, client_for, setting):
     assert (
         client.get(reverse("careroute:pupil_documents", args=[world.pupil.pk])).status_code == 200
     )
+
+
+def test_the_documents_page_links_each_selected_document(world, client_for, setting):
+    _case, _meeting, _item, selected = setting
+    page = client_for("care_team_member").get(
+        reverse("careroute:pupil_documents", args=[world.pupil.pk])
+    )
+    body = page.content.decode()
+    for url in [
+        reverse("meetings:item_report", args=[selected.pk]),
+        reverse("careroute:ihp_pdf", args=[_ihp(world, "active").pk]),
+        reverse("careroute:opp_pdf", args=[_opp(world).pk]),
+        reverse("careroute:hgd_report", args=[_hgd(world).pk]),
+    ]:
+        assert f'href="{url}"' in body, url
+    assert reverse("careroute:ihp_pdf", args=[_ihp(world, "evaluated").pk]) not in body
+
+
+def test_the_members_home_lists_their_pupils_until_consent_falls(world, client_for, setting):
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+    meeting = actions.plan_meeting(
+        school=world.school, kind="care_team", date=next_week, by=care_team.ib(world)
+    )
+    actions.add_attendee(
+        meeting=meeting, user=world.users["care_team_member"], by=meeting.created_by
+    )
+    client = client_for("care_team_member")
+    documents = reverse("careroute:pupil_documents", args=[world.pupil.pk])
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="{documents}"' in body and world.pupil.full_name in body
+    assert reverse("meetings:meeting_detail", args=[meeting.pk]) in body
+    assert world.other_group_pupil.full_name not in body
+    care_team.decide(world, decision="withdrawn")
+    body = client.get(reverse("home")).content.decode()
+    assert world.pupil.full_name not in body and documents not in body
