@@ -38,6 +38,7 @@ from accounts.models import Role
 from careroute.consent import consent_state, latest_decisions
 from careroute.models import (
     IHP,
+    OPP,
     CareRoute,
     CareTeamCase,
     CareTeamRegistration,
@@ -108,7 +109,8 @@ MOVES: dict[str, Move] = {
             IB,
             gettext_lazy(
                 "an IHP evaluated with too little result, the question for the care team "
-                "formulated with the parents, the parents' consent and the documents selected"
+                "formulated with the parents, the parents' consent and the documents selected "
+                "(and an OPP the parents agreed to, when the school asks for one)"
             ),
         ),
         # Level 5 (referral) has no move into it yet: it will need the care team's discussion
@@ -397,6 +399,28 @@ def _care_team_evidence(pupil: Pupil, found: _Found, today) -> None:
     for document in documents:
         found.evidence.append(
             _snapshot("case_document", document, document.title, document.selected_at)
+        )
+    if pupil.school.opp_required_for_care_team:
+        _opp_evidence(pupil, found)
+
+
+def _opp_evidence(pupil: Pupil, found: _Found) -> None:
+    """The school's choice: an OPP whose support part the parents agreed to (the latest OPP;
+    it runs for years, so it need not be newer than the last entry into level 3)."""
+    opp = OPP.objects.filter(pupil=pupil).order_by("-created_at", "-pk").first()
+    if opp is None:
+        found.missing.append(_("The school needs an OPP before the care team; there is none."))
+    elif opp.parents_agreed_on is None:
+        found.missing.append(_("The parents have not agreed to the support part of the OPP."))
+    else:
+        found.evidence.append(
+            _snapshot(
+                "opp",
+                opp,
+                _("OPP; the parents agreed to its support on %(date)s")
+                % {"date": _day(opp.parents_agreed_on)},
+                opp.created_at,
+            )
         )
 
 

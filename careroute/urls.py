@@ -101,3 +101,10 @@ urlpatterns += [
     path("onderzoek/<int:pk>/delen/", hgd_views.hgd_share, name="hgd_share"),
     path("onderzoek/<int:pk>/verslag/", hgd_views.hgd_report, name="hgd_report"),
 ]
+
+# The school's choices for its care route.
+from careroute import settings_views  # noqa: E402
+
+urlpatterns += [
+    path("zorgroute/instellingen/", settings_views.care_route_settings, name="settings"),
+]

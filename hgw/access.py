@@ -965,6 +965,11 @@ def selected_for_member(actor: Actor, **document) -> bool:
     return case_documents_visible(actor).filter(**document).exists()
 
 
+def can_configure_care_route(actor: Actor) -> bool:
+    """The school's choices for its care route (e.g. an OPP before the care team): the IB."""
+    return actor.school is not None and actor.has(Role.CARE_COORDINATOR)
+
+
 def can_manage_care_team(actor: Actor, pupil: Pupil) -> bool:
     """Consent, the care-team registration, its documents and the case: the school's IB."""
     return _is_ib_of(actor, pupil)

@@ -68,6 +68,17 @@ class School(models.Model):
         help_text=_("Teachers then need an authenticator app too, as the other roles always do."),
     )
 
+    # Passend Onderwijs: a referral will need an OPP; a school can choose to need one (with the
+    # parents' agreement to its support part) before a pupil goes to the care team.
+    opp_required_for_care_team = models.BooleanField(
+        _("an OPP is needed before the care team"),
+        default=False,
+        help_text=_(
+            "The step to the care team (level 4) then also needs an OPP to which the parents "
+            "agreed."
+        ),
+    )
+
     objects = SchoolQuerySet.as_manager()
     # Who changed the school's settings (e.g. two-factor login for teachers), and when.
     history = HistoricalRecords()

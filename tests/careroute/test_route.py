@@ -3,9 +3,9 @@ counts only when newer than the latest entry into the level below; who may move;
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from careroute import route
+from careroute import opp, route
 from careroute.models import CareRoute, CareTeamCase, RouteEvent, ZATHandover
 from tests.careroute import route_helpers as h
 
@@ -154,6 +154,45 @@ def test_to_care_team_names_each_missing_piece_and_opens_the_case(world, ib):
     assert case.registration == registration and case.status == "open"
     kinds = [piece["kind"] for piece in event.evidence]
     assert kinds == ["ihp", "care_team_registration", "consent", "case_document", "care_team_case"]
+
+
+def test_a_school_that_asks_for_an_opp_gets_none_to_the_care_team_without_one(
+    world, ib, client_for
+):
+    ihp = _to_level_3(world, ib)
+    _care_team_evidence(world, ib, ihp)
+    assert route.check(world.pupil, "to_care_team", actor_user=ib) == []
+    # The IB turns the school's choice on (the page of the care route's settings).
+    response = client_for("care_coordinator").post(
+        reverse("careroute:settings"), {"opp_required_for_care_team": "on"}
+    )
+    assert response.status_code == 302
+    world.pupil.school.refresh_from_db()
+    assert world.pupil.school.history.first().history_user == ib
+    with translation.override("en"):
+        assert route.check(world.pupil, "to_care_team", actor_user=ib) == [
+            "The school needs an OPP before the care team; there is none."
+        ]
+        made = opp.create_opp(pupil=world.pupil, by=ib)
+        assert route.check(world.pupil, "to_care_team", actor_user=ib) == [
+            "The parents have not agreed to the support part of the OPP."
+        ]
+        made = opp.save_opp(
+            opp=made,
+            values={"exit_level": "vmbo-bb", "rationale": "Toetsen", "support": "Tafels oefenen"},
+            seen_version=made.version,
+            by=ib,
+        )
+        opp.record_agreement(
+            opp=made,
+            on=timezone.localdate(),
+            how="In een gesprek met moeder.",
+            seen_version=made.version,
+            by=ib,
+        )
+        assert route.check(world.pupil, "to_care_team", actor_user=ib) == []
+    event = _move(world, "to_care_team", ib)
+    assert event.evidence[-2]["kind"] == "opp" and event.evidence[-2]["id"] == made.pk
 
 
 def test_an_ihp_evaluated_with_enough_result_does_not_lead_to_the_care_team(world, ib):

@@ -972,6 +972,8 @@ MATRIX: dict[str, Entry] = {
         _only(IHP_WRITERS_422), kwargs=active_ihp_goal, method="post"
     ),
     "careroute:data_point_remove": Entry(_only(IHP_WRITERS), kwargs=ihp_data_point, method="post"),
+    # Each IB their own school's choices.
+    "careroute:settings": Entry(_only({"care_coordinator": 200, "other_school_ib": 200})),
     "careroute:ihp_start": Entry(_only({"care_coordinator": 302}), kwargs=ihp, method="post"),
     "careroute:ihp_evaluate": Entry(
         _only({"care_coordinator": 422}),

@@ -505,6 +505,7 @@ FORMS: dict[str, FormSpec] = {
         page="careroute:ihp_detail",
         kwargs=lambda w: ihp_data_point(w) and {"pk": _ihp(w, "active").pk},
     ),
+    "careroute:settings": FormSpec("care_coordinator"),
     "careroute:ihp_start": FormSpec("care_coordinator", page="careroute:ihp_detail"),
     "careroute:data_point_add": FormSpec(
         "teacher",
