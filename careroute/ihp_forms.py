@@ -86,7 +86,9 @@ class GoalForm(forms.Form):
         help_text=_("For example: 45 words per minute. A number makes the chart show a line."),
     )
     target_date = _date(_("Target date"), required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=None, required=False, empty_label=_("Choose the owner")
+    )
 
     def __init__(self, *args, ihp, action: str, goal=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +117,9 @@ class GoalForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    goal = forms.ModelChoiceField(label=_("Goal"), queryset=None, required=False)
+    goal = forms.ModelChoiceField(
+        label=_("Goal"), queryset=None, required=False, empty_label=_("all goals")
+    )
     who = forms.CharField(label=_("Who"), max_length=200)
     how_often = forms.CharField(label=_("How often"), max_length=100, required=False)
     where = forms.CharField(label=_("Where"), max_length=100, required=False)
@@ -176,7 +180,10 @@ YES_NO = [("yes", _("yes")), ("no", _("no"))]
 class EvaluateForm(forms.Form):
     """Per goal: reached, partly or not reached with notes; then what happens next."""
 
-    outcome = forms.ChoiceField(label=_("What happens next"), choices=IHPOutcome.choices)
+    # No choice made beforehand: rejoining, a new IHP or external steps is the IB's decision.
+    outcome = forms.ChoiceField(
+        label=_("What happens next"), choices=[("", _("Choose …")), *IHPOutcome.choices]
+    )
     result_sufficient = forms.ChoiceField(
         label=_("Is the result enough?"), choices=YES_NO, widget=forms.RadioSelect
     )

@@ -307,6 +307,7 @@ def _render_ihp(
             else None
         ),
         "can_start": access.can_start_ihp(actor, ihp),
+        "start_refused": problems is not None,
         "start_problems": problems
         if problems is not None
         else (actions.start_problems(ihp, [row["goal"] for row in rows]) if draft else []),
@@ -546,7 +547,7 @@ def ihp_start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.start_ihp(ihp=ihp, by=request.user)
     except ValidationError as problem:
-        messages.error(request, _("The IHP cannot start yet."))
+        # The page is long: the refusal and its list show at the top, linking to the button.
         return _render_ihp(request, ihp, problems=problem.messages, status=422)
     messages.success(request, _("The IHP has started."))
     return redirect("careroute:ihp_detail", pk=ihp.pk)

@@ -377,7 +377,18 @@ def _care_team_evidence(pupil: Pupil, found: _Found, today) -> None:
                 since,
             )
         )
-        return
+        # Consent and the documents belong to a registration: without one, both are missing.
+        found.missing.append(_("The parents have not consented to discussion by the care team."))
+        found.missing.append(_("No documents have been selected for the care team."))
+    else:
+        _registration_pieces(pupil, registration, found, today)
+    if pupil.school.opp_required_for_care_team:
+        _opp_evidence(pupil, found)
+
+
+def _registration_pieces(pupil: Pupil, registration, found: _Found, today) -> None:
+    """What the care-team registration brings: the case not opened yet, the parents'
+    consent for it, and the documents selected for the external members."""
     found.objects["registration"] = registration
     found.evidence.append(
         _snapshot(
@@ -400,8 +411,6 @@ def _care_team_evidence(pupil: Pupil, found: _Found, today) -> None:
         found.evidence.append(
             _snapshot("case_document", document, document.title, document.selected_at)
         )
-    if pupil.school.opp_required_for_care_team:
-        _opp_evidence(pupil, found)
 
 
 def _opp_evidence(pupil: Pupil, found: _Found) -> None:

@@ -135,6 +135,8 @@ def test_to_care_team_names_each_missing_piece_and_opens_the_case(world, ib):
         + missing[0].rsplit("after ", 1)[1],
         "There is no registration for the care team with a question after "
         + missing[1].rsplit("after ", 1)[1],
+        "The parents have not consented to discussion by the care team.",
+        "No documents have been selected for the care team.",
     ]
     h.evaluate(ihp, sufficient=False)
     registration = h.care_team_registration(world.pupil, ib)
