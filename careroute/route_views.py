@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from careroute import route
 from careroute.models import Level, RouteEvent
 from careroute.route_forms import RouteMoveForm
 from hgw import access
+from hgw.dossier import TABS
 
 EVENTS_PER_PAGE = 20
 
@@ -23,6 +25,29 @@ EVENTS_PER_PAGE = 20
 # not see sensitive data sees that such a step happened, not its reason or its evidence.
 SENSITIVE_MOVES = ["hgd", "zat"]
 SENSITIVE_EVIDENCE = ["consent", "hgd_request", "zat_handover"]
+
+
+# Where the evidence of a blocked move is made: a dossier tab (the move's people see it).
+EVIDENCE_TAB = {
+    "start_ihp": "ihp",
+    "goal_reached": "ihp",
+    "to_care_team": "documenten",
+    "case_closed": "documenten",
+    "zat": "documenten",
+    "hgd": "onderzoek",
+}
+
+
+def _where(pupil, move: route.Move) -> tuple[str, str] | None:
+    """The link next to what a blocked move misses: where to make it."""
+    if move.name == "register_pupil_meeting":
+        return reverse("meetings:registration_create", args=[pupil.pk]), _("Write a registration")
+    slug = EVIDENCE_TAB.get(move.name)
+    tab = next((tab for tab in TABS if tab.slug == slug), None)
+    if tab is None:
+        return None
+    url = reverse("pupil_dossier_tab", args=[pupil.pk, tab.slug])
+    return url, _("To the tab “%(tab)s”") % {"tab": tab.label}
 
 
 def _moves_now(actor: access.Actor, pupil, level: int, refused: dict | None) -> list[dict]:
@@ -39,7 +64,15 @@ def _moves_now(actor: access.Actor, pupil, level: int, refused: dict | None) -> 
         else:
             form = RouteMoveForm(move=move, level=level, prefix=move.name)
             missing = route.check(pupil, move.name, actor_user=actor.user, today=actor.today)
-        found.append({"move": move, "form": form, "missing": missing, "is_refused": is_refused})
+        found.append(
+            {
+                "move": move,
+                "form": form,
+                "missing": missing,
+                "is_refused": is_refused,
+                "where": _where(pupil, move) if missing else None,
+            }
+        )
     return found
 
 

@@ -1,8 +1,11 @@
 """Properties of the route under random histories: random actions by random people (the
-teacher, the IB, the director) never skip a level, a level changes only through an event,
+teacher, the IB, the director) — consent given, refused and withdrawn, IHPs evaluated and
+revised, the school starting or stopping to ask for an OPP before the care team — never skip a
+level, a level changes only through an event,
 every move was made exactly when `check` found nothing missing, and the route's level is
 its last event's."""
 
+import datetime
 import itertools
 
 import pytest
@@ -11,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import event as note_event
 from hypothesis import strategies as st
 
+from careroute import ihp as ihp_actions
 from careroute import route
-from careroute.models import IHP, CareRoute, CareTeamCase, CareTeamRegistration, RouteEvent
+from careroute.models import IHP, OPP, CareRoute, CareTeamCase, CareTeamRegistration, RouteEvent
 from tests.careroute import route_helpers as h
 
 ROLES = ["teacher", "care_coordinator", "director"]
@@ -28,6 +32,9 @@ evidence = st.one_of(
     st.tuples(st.just("zat_consent")),
     st.tuples(st.just("document")),
     st.tuples(st.just("close_case")),
+    st.tuples(st.just("revise")),
+    st.tuples(st.just("opp_required"), st.booleans()),
+    st.tuples(st.just("opp"), st.booleans()),
     # Everything the next level up needs at once (otherwise random histories rarely climb).
     st.tuples(st.just("ladder")),
     st.tuples(st.just("ladder")),
@@ -82,6 +89,15 @@ def _do(world, step) -> None:
         _ladder(world, route.current_level(pupil))
     elif kind == "zat_consent":
         h.consent(pupil, ib, purpose="zat")
+    elif kind == "revise":
+        evaluated = IHP.objects.filter(pupil=pupil, status="evaluated").order_by("-pk").first()
+        if evaluated is not None:
+            ihp_actions.revise_ihp(ihp=evaluated, by=ib)
+    elif kind == "opp_required":
+        pupil.school.opp_required_for_care_team = step[1]
+        pupil.school.save(update_fields=["opp_required_for_care_team"])
+    elif kind == "opp":
+        _opp(world, agreed=step[1])
     elif (
         kind == "close_case"
         and CareTeamCase.objects.filter(pupil=pupil).exclude(status="closed").exists()
@@ -101,8 +117,21 @@ def _ladder(world, level: int) -> None:
         registration = h.care_team_registration(pupil, ib)
         h.consent(pupil, ib, care_team_registration=registration)
         h.select_document(registration, IHP.objects.filter(pupil=pupil).latest("pk"), ib)
+        if pupil.school.opp_required_for_care_team:
+            _opp(world, agreed=True)
     elif level == 4 and CareTeamCase.objects.filter(pupil=pupil).exclude(status="closed"):
         h.close_case(pupil)
+
+
+def _opp(world, *, agreed: bool) -> OPP:
+    return OPP.objects.create(
+        pupil=world.pupil,
+        exit_level="vmbo-kb",
+        rationale="Toetsen en observaties",
+        support="Tafels oefenen",
+        parents_agreed_on=datetime.date.today() if agreed else None,
+        created_by=world.users["care_coordinator"],
+    )
 
 
 @pytest.mark.django_db
@@ -114,6 +143,7 @@ def _ladder(world, level: int) -> None:
 @given(history=steps)
 def test_random_histories_never_skip_a_level(world, history):
     pupil = world.pupil
+    pupil.school.opp_required_for_care_team = False  # the examples share the world's objects
     with transaction.atomic():
         made, made_events = [], []
         level = route.current_level(pupil)

@@ -16,26 +16,10 @@ from careroute import route
 from careroute.models import CareRoute, CareTeamCase, Consent
 from meetings import actions
 from tests.careroute import route_helpers
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
+from tests.e2e.session import log_in, log_out
 
 IB = "care_coordinator@school.example"
 MEMBER = "care_team_member@school.example"
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
-    expect(page.get_by_role("button", name="Uitloggen", include_hidden=True)).to_have_count(1)
-
-
-def _log_out(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
-    page.get_by_role("button", name="Uitloggen").click()
-    expect(page.get_by_label("E-mailadres")).to_be_visible()
 
 
 def _consent(page, live_server, pupil, decision):
@@ -74,7 +58,7 @@ def test_to_the_care_team_with_consent_and_the_external_member_losing_access(
 ):
     pupil = world.pupil
     route_url = f"{live_server.url}/leerlingen/{pupil.pk}/route/"
-    _log_in(page, live_server, IB)
+    log_in(page, live_server, IB)
 
     # The step is blocked, and says why.
     page.goto(route_url)
@@ -114,21 +98,21 @@ def test_to_the_care_team_with_consent_and_the_external_member_losing_access(
     page.goto(f"{live_server.url}/leerlingen/{pupil.pk}/documenten/")
     page.get_by_role("button", name="Op de agenda zetten").click()
     assert at_level_three.items.filter(pupil=pupil).exists()
-    _log_out(page, "Care_Coordinator")
+    log_out(page, "Care_Coordinator")
 
     # The external member sees Sanne on the meeting they attend.
-    _log_in(page, live_server, MEMBER)
+    log_in(page, live_server, MEMBER)
     page.goto(f"{live_server.url}/jaarplanning/{at_level_three.pk}/")
     item = at_level_three.items.get(pupil=pupil)
     expect(page.get_by_role("link", name=pupil.full_name)).to_be_visible()
     response = page.goto(f"{live_server.url}/besprekingspunten/{item.pk}/")
     assert response.status == 200
     axe_check()
-    _log_out(page, "Care_Team_Member")
+    log_out(page, "Care_Team_Member")
 
     # The care team discusses the case: the IB minutes the advice, holds and signs off; the
     # report is in Sanne's dossier.
-    _log_in(page, live_server, IB)
+    log_in(page, live_server, IB)
     page.goto(f"{live_server.url}/besprekingspunten/{item.pk}/")
     page.get_by_label("Advies").fill("Dagelijks tien minuten tafels met concreet materiaal.")
     page.get_by_role("button", name="Opslaan").click()
@@ -147,9 +131,9 @@ def test_to_the_care_team_with_consent_and_the_external_member_losing_access(
     # The parents withdraw their consent: the member's access ends at once (the level stays).
     _consent(page, live_server, pupil, "ingetrokken")
     assert CareRoute.objects.get(pupil=pupil).level == 4  # the need does not vanish
-    _log_out(page, "Care_Coordinator")
+    log_out(page, "Care_Coordinator")
 
-    _log_in(page, live_server, MEMBER)
+    log_in(page, live_server, MEMBER)
     problems.expected.append("status of 404")  # the pages asked for below
     page.goto(f"{live_server.url}/jaarplanning/{at_level_three.pk}/")
     expect(page.get_by_role("link", name=pupil.full_name)).to_have_count(0)

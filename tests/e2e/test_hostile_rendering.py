@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 
 from pupils.models import Guardian, ImportRecord, Instrument
 from pupils.models import TestResult as Result
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
+from tests.e2e.session import log_in
 from tests.security.hostile import IMG_ONERROR, PWNED_ATTRIBUTE, PWNED_IMG, PWNED_SVG, SCRIPT
 
 MOMENT = "<i>M4</i>"  # results' moments are short: markup that shows when it is not escaped
@@ -24,15 +23,6 @@ LEVEL = "<b>I</b>"
 # What the payloads would put in the page if they were not escaped.
 HANDLERS = "[onerror], [onload], [onfocus], main img[src='x']"
 MARKUP_TEXT = re.compile(r"^(I|M4)$")
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/inloggen/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
-    expect(page.get_by_role("button", name="Uitloggen", include_hidden=True)).to_have_count(1)
 
 
 @pytest.fixture
@@ -85,7 +75,7 @@ def test_hostile_pupil_data_is_shown_as_text_and_never_runs(
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    _log_in(page, live_server, "care_coordinator@school.example")
+    log_in(page, live_server, "care_coordinator@school.example")
     record = ImportRecord.objects.get()
     pages = {
         "group": (f"/groepen/{world.group.pk}/", [PWNED_SVG, PWNED_IMG, SCRIPT]),

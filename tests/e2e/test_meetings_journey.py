@@ -15,26 +15,10 @@ from groupplans import actions as overview_actions
 from groupplans.models import GroupOverview, OverviewStatus
 from meetings.models import ActionPoint, Meeting, MeetingStatus, Registration
 from schools.actions import ensure_default_periods
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
+from tests.e2e.session import log_in, log_out
 
 IB = "care_coordinator@school.example"
 TEACHER = "teacher@school.example"
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
-    expect(page.get_by_role("button", name="Uitloggen", include_hidden=True)).to_have_count(1)
-
-
-def _log_out(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
-    page.get_by_role("button", name="Uitloggen").click()
-    expect(page.get_by_label("E-mailadres")).to_be_visible()
 
 
 def _plan(page, live_server, kind, **fields):
@@ -73,16 +57,16 @@ def test_a_group_meeting_leads_to_a_pupil_meeting_and_the_teachers_actions(
     pupil = world.pupil
 
     # The IB plans the group meeting of Groep 5 for this period.
-    _log_in(page, live_server, IB)
+    log_in(page, live_server, IB)
     _plan(page, live_server, "group", Groep=str(world.group.pk), Periode=str(period.pk))
     meeting = Meeting.objects.get(kind="group")
     meeting_url = f"{live_server.url}/jaarplanning/{meeting.pk}/"
     expect(page.get_by_role("heading", name="Groepsbespreking Groep 5")).to_be_visible()
     axe_check()
-    _log_out(page, "Care_Coordinator")
+    log_out(page, "Care_Coordinator")
 
     # The teacher prepares: the checklist, then the overview goes to the IB with questions.
-    _log_in(page, live_server, TEACHER)
+    log_in(page, live_server, TEACHER)
     page.goto(meeting_url)
     page.get_by_label("Het groepsplan is geëvalueerd").check()
     page.get_by_label("Mijn vragen staan op een rij").check()
@@ -93,10 +77,10 @@ def test_a_group_meeting_leads_to_a_pupil_meeting_and_the_teachers_actions(
     page.get_by_role("button", name="Naar de IB sturen").click()
     overview.refresh_from_db()
     assert overview.status == OverviewStatus.SENT
-    _log_out(page, "Teacher")
+    log_out(page, "Teacher")
 
     # The IB minutes the meeting, registers Sanne for a pupil meeting and signs off.
-    _log_in(page, live_server, IB)
+    log_in(page, live_server, IB)
     page.goto(meeting_url)
     expect(page.get_by_text("Hoe krijg ik rust na de pauze?")).to_be_visible()
     page.get_by_label("Vragen van leerkracht en IB").fill("Rust na de pauze: vaste start.")
@@ -144,10 +128,10 @@ def test_a_group_meeting_leads_to_a_pupil_meeting_and_the_teachers_actions(
     pupil_meeting.refresh_from_db()
     assert pupil_meeting.status == MeetingStatus.SIGNED_OFF
     assert pupil_meeting.items.get().outcome == "ihp_needed"
-    _log_out(page, "Care_Coordinator")
+    log_out(page, "Care_Coordinator")
 
     # The teacher sees their action point, and the report in Sanne's dossier.
-    _log_in(page, live_server, TEACHER)
+    log_in(page, live_server, TEACHER)
     expect(page.get_by_text("U hebt 1 open actiepunt.")).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Mijn acties").click()
     expect(page.get_by_text("IHP rekenen opstellen met de IB")).to_be_visible()

@@ -13,17 +13,8 @@ from groupplans.models import OverviewRow, OverviewStatus
 from pupils.models import Instrument
 from schools.actions import ensure_default_periods
 from tests import factories
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
+from tests.e2e.session import log_in
 from tests.groupplans.conftest import add_result
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
 
 
 @pytest.fixture
@@ -55,7 +46,7 @@ def test_teacher_fills_in_with_the_keyboard_and_sends_to_the_ib(
     transactional_db, world, overview, live_server, page, problems, axe_check, browser
 ):
     sanne, mila = world.pupil, overview.mila
-    _log_in(page, live_server, "teacher@school.example")
+    log_in(page, live_server, "teacher@school.example")
     page.get_by_role("link", name="Groepsoverzicht", exact=True).click()
     expect(page.get_by_role("heading", name="Groepsoverzicht Groep 5")).to_be_visible()
     axe_check()
@@ -127,7 +118,7 @@ def test_teacher_fills_in_with_the_keyboard_and_sends_to_the_ib(
 
     # The IB opens it.
     ib = browser.new_context(locale="en-US").new_page()
-    _log_in(ib, live_server, "care_coordinator@school.example")
+    log_in(ib, live_server, "care_coordinator@school.example")
     ib.get_by_role("link", name="Groepsoverzichten").click()
     ib.get_by_role("link", name="Groep 5").click()
     expect(ib.get_by_text("Hoe pak ik rekenen aan met Mila?")).to_be_visible()
@@ -139,11 +130,11 @@ def test_two_people_edit_the_same_row_and_nothing_is_lost(
     transactional_db, world, overview, live_server, page, problems, browser
 ):
     sanne = world.pupil
-    _log_in(page, live_server, "teacher@school.example")
+    log_in(page, live_server, "teacher@school.example")
     url = f"{live_server.url}/groepsoverzichten/{overview.pk}/?stap=1"
     page.goto(url)
     ib = browser.new_context(locale="en-US").new_page()
-    _log_in(ib, live_server, "care_coordinator@school.example")
+    log_in(ib, live_server, "care_coordinator@school.example")
     ib.goto(url)
 
     # The teacher saves first.
@@ -175,7 +166,7 @@ def test_without_javascript_a_row_is_saved_with_its_button(
     transactional_db, world, overview, live_server, browser
 ):
     page = browser.new_context(locale="en-US", java_script_enabled=False).new_page()
-    _log_in(page, live_server, "teacher@school.example")
+    log_in(page, live_server, "teacher@school.example")
     page.goto(f"{live_server.url}/groepsoverzichten/{overview.pk}/?stap=1")
     _cell(page, overview, world.pupil, "stimulating").fill("Vertelt graag over thuis")
     page.locator(f"#rowform-{overview.row_ids[world.pupil.pk]} button").click()

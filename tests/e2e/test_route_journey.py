@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from careroute.models import IHP, CareRoute
 from meetings.models import Meeting, MeetingStatus, Registration
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
+from tests.e2e.session import log_in, log_out
 
 IB = "care_coordinator@school.example"
 TEACHER = "teacher@school.example"
@@ -23,21 +22,6 @@ TEACHER = "teacher@school.example"
 REGISTERED = "Aangemeld voor de leerlingbespreking"
 IHP_STARTED = "Individueel handelingsplan (IHP) gestart"
 TO_CARE_TEAM = "Naar het zorgteam"
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
-    expect(page.get_by_role("button", name="Uitloggen", include_hidden=True)).to_have_count(1)
-
-
-def _log_out(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
-    page.get_by_role("button", name="Uitloggen").click()
-    expect(page.get_by_label("E-mailadres")).to_be_visible()
 
 
 def _plan_pupil_meeting(page, live_server):
@@ -95,7 +79,7 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     route_url = f"{live_server.url}/leerlingen/{pupil.pk}/route/"
 
     # 1 -> 2: the teacher finds the step blocked, registers Sanne, and takes it.
-    _log_in(page, live_server, TEACHER)
+    log_in(page, live_server, TEACHER)
     page.goto(route_url)
     _expect_blocked(
         page, REGISTERED, ["Er is geen ingediende aanmelding voor de leerlingbespreking."]
@@ -125,10 +109,10 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     assert CareRoute.objects.get(pupil=pupil).level == 2
     # The IB starts the IHP: the teacher is offered no step from level 2.
     expect(_move_card(page, IHP_STARTED)).to_have_count(0)
-    _log_out(page, "Teacher")
+    log_out(page, "Teacher")
 
     # The IB holds the pupil meeting: it concludes an IHP is needed; signed off.
-    _log_in(page, live_server, IB)
+    log_in(page, live_server, IB)
     page.goto(route_url)
     _expect_blocked(
         page,

@@ -6,16 +6,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Meeting
 from schools.actions import ensure_default_periods
-from tests.conftest import PASSWORD
-from tests.e2e.two_factor import pass_second_factor
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    pass_second_factor(page, email)
+from tests.e2e.session import log_in
 
 
 @pytest.fixture
@@ -26,7 +17,7 @@ def period(world):
 def test_ib_plans_the_group_meetings_and_sees_them_in_the_month(
     transactional_db, world, period, live_server, page, problems, axe_check
 ):
-    _log_in(page, live_server, "care_coordinator@school.example")
+    log_in(page, live_server, "care_coordinator@school.example")
     page.get_by_role("navigation").get_by_role("link", name="Jaarplanning").click()
     axe_check()
     page.get_by_role("link", name="Groepsbesprekingen plannen").click()
