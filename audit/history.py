@@ -20,6 +20,16 @@ from simple_history.models import HistoricalRecords
 _history_off: ContextVar[bool] = ContextVar("hgw_history_off", default=False)
 
 
+class Stale(Exception):
+    """A versioned save refused: someone else saved the record after the person opened it
+    (their `version` is behind). `current` is the record as it is now, for the page that shows
+    both versions (answered 409). Each app names its own (`StaleIHP`, `StaleRow`, ...)."""
+
+    def __init__(self, current):
+        super().__init__(f"stale {type(current).__name__}")
+        self.current = current
+
+
 class PupilHistoricalRecords(HistoricalRecords):
     """simple-history's recorder, with a switch the erasure can turn off for its own thread.
 

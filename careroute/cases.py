@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.history import Stale
 from careroute.consent import consent_state
 from careroute.models import (
     IHP,
@@ -32,16 +33,12 @@ from meetings.models import Meeting, MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Pupil
 
 
-class StaleRegistration(Exception):
-    def __init__(self, current: CareTeamRegistration):
-        super().__init__("stale registration")
-        self.current = current
+class StaleRegistration(Stale):
+    """Someone else saved the care-team registration after the person opened it."""
 
 
-class StaleCase(Exception):
-    def __init__(self, current: CareTeamCase):
-        super().__init__("stale case")
-        self.current = current
+class StaleCase(Stale):
+    """Someone else changed the case after the person opened it."""
 
 
 # The registration -------------------------------------------------------------------------

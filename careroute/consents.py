@@ -143,12 +143,18 @@ def record_consent(
     if form is not None:
         # The stored name carries no pupil name: the storage makes it unique.
         consent.form.save("toestemming.pdf", form, save=False)
-    consent.save()
-    if (
-        purpose == ConsentPurpose.CARE_TEAM
-        and decision != ConsentDecision.GIVEN
-        and not consent_stands(pupil, purpose, registration=registration)
-    ):
-        for item in upcoming_care_team_items(pupil):
-            meeting_actions.remove_care_team_item(item=item, by=by)
+    try:
+        consent.save()
+        if (
+            purpose == ConsentPurpose.CARE_TEAM
+            and decision != ConsentDecision.GIVEN
+            and not consent_stands(pupil, purpose, registration=registration)
+        ):
+            for item in upcoming_care_team_items(pupil):
+                meeting_actions.remove_care_team_item(item=item, by=by)
+    except BaseException:
+        # Nothing is recorded, so no row may name the stored form: it goes too.
+        if consent.form:
+            consent.form.storage.delete(consent.form.name)
+        raise
     return consent

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.history import Stale
 from careroute.consent import consent_state
 from careroute.models import CareRoute, ConsentPurpose, HGDRequest, HGDStatus, Level
 from groupplans import actions as overview_actions
@@ -30,12 +31,8 @@ RECOMMENDATION_FIELDS = ["recommendations", "educational_needs"]
 PDF_MAGIC = b"%PDF-"
 
 
-class StaleRequest(Exception):
+class StaleRequest(Stale):
     """Someone else saved the request after the person opened it."""
-
-    def __init__(self, current: HGDRequest):
-        super().__init__("stale HGD request")
-        self.current = current
 
 
 class NoCurrentRow(ValidationError):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
+from audit.history import Stale
 from careroute.models import (
     IHP,
     DataPoint,
@@ -63,12 +64,8 @@ ORGANISATION_FIELDS = ["goal", "who", "how_often", "where", "when", "duration"]
 HINT_MIN_POINTS = 4
 
 
-class StaleIHP(Exception):
+class StaleIHP(Stale):
     """Someone else saved the IHP (or OPP) after the person opened it."""
-
-    def __init__(self, current):
-        super().__init__("stale")
-        self.current = current
 
 
 def _lock(model, pk: int):

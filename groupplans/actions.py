@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.history import Stale
 from groupplans.models import (
     ROW_FIELDS,
     GroupOverview,
@@ -109,12 +110,8 @@ def add_missing_rows(overview: GroupOverview, by) -> int:
     return len(missing)
 
 
-class StaleRow(Exception):
+class StaleRow(Stale):
     """Someone else saved the row after the person opened it."""
-
-    def __init__(self, current: OverviewRow):
-        super().__init__("stale row")
-        self.current = current
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import history
 from groupplans import actions, grid, plan_view
 from groupplans.models import (
     ATTITUDE_FIELDS,
@@ -83,12 +84,8 @@ def _create_default_areas(school: School) -> None:
         )
 
 
-class Stale(Exception):
+class Stale(history.Stale):
     """Someone else saved the section, subgroup or placement after the person opened it."""
-
-    def __init__(self, current: models.Model):
-        super().__init__("stale")
-        self.current = current
 
 
 def _check_editable(plan: GroupPlan) -> None:

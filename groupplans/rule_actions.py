@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
 
+from audit.history import Stale
 from groupplans.models import SignalRule
 from groupplans.signals import Rule, default_rule, rule_from
 from pupils.forms import record_state
@@ -43,13 +44,12 @@ def rule_state(instrument: Instrument, rule: Rule) -> str:
     return record_state(seen, ["levels", "drop", "growth"])
 
 
-class StaleRule(Exception):
+class StaleRule(Stale):
     """The rule changed since the person saw it: `current` holds now, saved as `row` (None
     when the default applies again)."""
 
     def __init__(self, current: Rule, row: SignalRule | None):
-        super().__init__("stale signal rule")
-        self.current = current
+        super().__init__(current)
         self.row = row
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
+from audit.history import Stale
 from meetings.models import ActionPoint, Meeting, MeetingItem, MeetingStatus
 from schools.models import School
 
@@ -20,12 +21,8 @@ DESCRIPTION_MAX_LENGTH = 300
 OWNER_ROLES = (Role.TEACHER, Role.CARE_COORDINATOR, Role.DIRECTOR, Role.CARE_TEAM_MEMBER)
 
 
-class StaleActionPoint(Exception):
+class StaleActionPoint(Stale):
     """Someone else changed the action point after the person opened it."""
-
-    def __init__(self, current: ActionPoint):
-        super().__init__("stale action point")
-        self.current = current
 
 
 def possible_owners(school: School, on: datetime.date | None = None):

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.history import Stale
 from meetings.models import (
     CHECKLIST,
     DEFAULT_DURATION,
@@ -32,21 +33,13 @@ from pupils.models import Group, Pupil
 from schools.models import Period, School, SchoolYear
 
 
-class StaleMeeting(Exception):
+class StaleMeeting(Stale):
     """Someone else changed the meeting after the person opened it."""
 
-    def __init__(self, current: Meeting):
-        super().__init__("stale meeting")
-        self.current = current
 
-
-class StaleMinutes(Exception):
+class StaleMinutes(Stale):
     """Someone else saved the minutes, the preparation or an item's minutes after the person
     opened them."""
-
-    def __init__(self, current: "Minutes | Preparation | MeetingItem"):
-        super().__init__("stale minutes")
-        self.current = current
 
 
 # Dates -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.history import Stale
 from groupplans.models import OverviewRow, Placement
 from meetings.models import (
     Attendee,
@@ -39,12 +40,8 @@ REGISTRATION_FIELDS = ["question", "tried", "going_well"]
 RESULTS_SUMMARISED = 5
 
 
-class StaleRegistration(Exception):
+class StaleRegistration(Stale):
     """Someone else saved the registration after the person opened it."""
-
-    def __init__(self, current: Registration):
-        super().__init__("stale registration")
-        self.current = current
 
 
 def _clean(values: Mapping) -> dict:

@@ -182,6 +182,31 @@ def test_the_ib_records_a_decision_with_the_signed_form(world, client_for, media
     assert _stands(world)
 
 
+def test_a_decision_that_fails_after_the_upload_leaves_no_file(world, media, monkeypatch):
+    """A refusal takes the pupil off the upcoming care-team agendas; when that fails, nothing
+    is recorded and the stored form goes too (no row would name it; the purge could not)."""
+    case, _meeting, _item = care_team.consented_case_on_agenda(world, offset=300)
+
+    def fails(**kwargs):
+        raise ValidationError("The meeting was signed off meanwhile.")
+
+    monkeypatch.setattr(consents.meeting_actions, "remove_care_team_item", fails)
+    with pytest.raises(ValidationError):
+        consents.record_consent(
+            pupil=world.pupil,
+            guardian=world.pupil.guardians.get(),
+            purpose="care_team",
+            decision="withdrawn",
+            decided_on=datetime.date.today(),
+            how="form",
+            by=care_team.ib(world),
+            registration=case.registration,
+            form=SimpleUploadedFile("form.pdf", PDF),
+        )
+    assert Consent.objects.filter(decision="withdrawn").count() == 0
+    assert not [path for path in media.rglob("*") if path.is_file()]
+
+
 def test_a_conversation_writes_the_note_in_the_pupil_log(world, client_for, media):
     care_team.case(world)
     client = client_for("care_coordinator")
