@@ -445,13 +445,24 @@ def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_or_404(request, pk)
     if not access.can_edit_ihp(access.actor_for(request), goal.ihp):
         raise Http404
+    return _removed(
+        request,
+        lambda: actions.remove_goal(goal=goal, by=request.user),
+        _("The goal has been removed."),
+        reverse("careroute:ihp_detail", args=[goal.ihp_id]) + "#goals",
+    )
+
+
+def _removed(request: HttpRequest, remove, done: str, back: str) -> HttpResponse:
+    """A removal from the IHP page: refused (the IHP moved on meanwhile) or done, with a
+    message either way, back to where the person was."""
     try:
-        actions.remove_goal(goal=goal, by=request.user)
+        remove()
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
     else:
-        messages.success(request, _("The goal has been removed."))
-    return redirect(reverse("careroute:ihp_detail", args=[goal.ihp_id]) + "#goals")
+        messages.success(request, done)
+    return redirect(back)
 
 
 @require_POST
@@ -485,11 +496,12 @@ def organisation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     ihp = get_ihp_or_404(request, row.ihp_id)
     if not access.can_edit_ihp(access.actor_for(request), ihp):
         raise Http404
-    try:
-        actions.remove_organisation(row=row, by=request.user)
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
-    return redirect(reverse("careroute:ihp_detail", args=[ihp.pk]) + "#organisation")
+    return _removed(
+        request,
+        lambda: actions.remove_organisation(row=row, by=request.user),
+        _("The row has been removed."),
+        reverse("careroute:ihp_detail", args=[ihp.pk]) + "#organisation",
+    )
 
 
 @require_POST
@@ -529,13 +541,12 @@ def data_point_remove(request: HttpRequest, pk: int) -> HttpResponse:
     ihp = get_ihp_or_404(request, point.goal.ihp_id)
     if not access.can_add_data_point(access.actor_for(request), ihp):
         raise Http404
-    try:
-        actions.remove_data_point(point=point, by=request.user)
-    except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
-    else:
-        messages.success(request, _("The data point has been removed."))
-    return redirect(reverse("careroute:ihp_detail", args=[ihp.pk]) + f"#goal-{point.goal_id}")
+    return _removed(
+        request,
+        lambda: actions.remove_data_point(point=point, by=request.user),
+        _("The data point has been removed."),
+        reverse("careroute:ihp_detail", args=[ihp.pk]) + f"#goal-{point.goal_id}",
+    )
 
 
 @require_POST
