@@ -186,6 +186,8 @@ class AccessRow:
 
 # What the access log's URL names mean, in the interface's words.
 PAGE_NAMES = {
+    # The care-team member's home lists their pupils.
+    "home": gettext_lazy("home page"),
     "pupils:group_detail": gettext_lazy("group page"),
     "pupils:pupil_list": gettext_lazy("pupil list"),
     "pupils:pupil_basic": gettext_lazy("pupil dossier: gegevens"),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessLogEntry
 from careroute import cases
 from meetings import actions
 from tests.careroute import care_team
@@ -143,6 +144,10 @@ def test_the_members_home_lists_their_pupils_until_consent_falls(world, client_f
     assert f'href="{documents}"' in body and world.pupil.full_name in body
     assert reverse("meetings:meeting_detail", args=[meeting.pk]) in body
     assert world.other_group_pupil.full_name not in body
+    # The list is a read of the pupil's name: in the access log, named.
+    entry = AccessLogEntry.objects.filter(user=world.users["care_team_member"]).latest("pk")
+    assert entry.what == "home"
+    assert list(entry.pupils.values_list("pupil_id", flat=True)) == [world.pupil.pk]
     care_team.decide(world, decision="withdrawn")
     body = client.get(reverse("home")).content.decode()
     assert world.pupil.full_name not in body and documents not in body
