@@ -6,7 +6,11 @@ every step through the route's own `move` and the actions a person would use:
 - two more Groep 5 pupils were discussed in a pupil meeting five weeks ago that concluded an
   IHP is needed: the first waits at level 2 for the IB to write and start the IHP (the step to
   level 3); the second is at level 3 with a running IHP and five weeks of data points, ready
-  to be evaluated and — with the parents' consent — taken to the care team (level 4).
+  to be evaluated and — with the parents' consent — taken to the care team (level 4);
+- a third pupil of that meeting went the whole way: the IHP evaluated with too little result,
+  registered for the care team with the parents' question and consent, the meeting report and
+  the IHP selected for the external members, at level 4 with an open case on the next
+  care-team meeting's agenda (so the demo's care-team member sees a pupil).
 """
 
 import datetime
@@ -17,12 +21,12 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, Role, User
 from audit.history import acting_as
+from careroute import cases, consents, route
 from careroute import ihp as ihps
-from careroute import route
-from careroute.models import RouteEvent
+from careroute.models import ConsentDecision, ConsentHow, ConsentPurpose, RouteEvent
 from meetings import actions, registrations
 from meetings.models import MeetingKind, Registration
-from pupils.models import Group, Pupil
+from pupils.models import Group, Pupil, TestResult
 from schools.models import School, SchoolYear
 
 DEMO_BRIN = "99AA"
@@ -33,16 +37,22 @@ DEMO_GROUP = "Groep 5"
 # growth document's agreements, in Dutch as the teacher and the IB would write them.
 DISCUSSED = [
     (
-        "{name} leest nog op AVI E3, ver onder de groep. Wat heeft {name} nodig om het "
-        "technisch lezen in te halen?",
+        "{name} leest traag (DMT: ver onder de groep) en raadt woorden. Wat heeft {name} "
+        "nodig om het technisch lezen in te halen?",
         "Dagelijks tien minuten duolezen en de verlengde instructie in de zorggroep lezen.",
         "{name} luistert graag naar verhalen en vertelt ze levendig na.",
     ),
     (
-        "{name} haalt bij rekenen de tafels niet; op de M5-toets een V-score. Hoe kan {name} "
-        "de tafels automatiseren?",
+        "{name} haalt bij rekenen de tafels niet en scoort laag op de rekentoets. Hoe kan "
+        "{name} de tafels automatiseren?",
         "Tafelkaarten, rekenspelletjes op de computer en verlengde instructie.",
         "{name} is gemotiveerd en werkt netjes.",
+    ),
+    (
+        "{name} haalt bij rekenen de tafels niet en raakt gefrustreerd; thuis zijn er "
+        "driftbuien over huiswerk. Wat heeft {name} nodig?",
+        "Tafelkaarten, rekenspelletjes, verlengde instructie en een rustige werkplek.",
+        "{name} is sterk in tekenen en helpt graag jongere kinderen.",
     ),
 ]
 AGREEMENTS = (
@@ -60,6 +70,27 @@ def _pupils(school: School, today: datetime.date) -> list[Pupil]:
     pupils = list(Pupil.objects.in_groups(Group.objects.filter(pk=group.pk), on=today))
     pupils.sort(key=lambda p: (p.family_name, p.given_name, p.pk))
     return pupils
+
+
+def _score(pupil: Pupil, instrument: str) -> float:
+    """The pupil's latest score on the instrument whose name contains `instrument`."""
+    result = (
+        TestResult.objects.filter(pupil=pupil, instrument__name__icontains=instrument)
+        .exclude(score=None)
+        .order_by("-date_taken", "-pk")
+        .first()
+    )
+    return float(result.score) if result else float("inf")
+
+
+def _fitting(pupils: list[Pupil]) -> list[Pupil]:
+    """Whom the questions in DISCUSSED fit: the weakest technical reader, then the two
+    weakest in arithmetic (the tables). Empty when the group is too small."""
+    if len(pupils) < len(DISCUSSED):
+        return []
+    reader = min(pupils, key=lambda p: (_score(p, "DMT"), p.pk))
+    rest = sorted((p for p in pupils if p != reader), key=lambda p: (_score(p, "Rekenen"), p.pk))
+    return [reader, *rest[:2]]
 
 
 def _ib(school: School) -> User | None:
@@ -106,10 +137,11 @@ def seed() -> int:
     ib = _ib(school)
     today = timezone.localdate()
     pupils = _pupils(school, today)
-    # Pupils 3-6 of the list are the meetings demo's registrations and past meeting.
-    if ib is not None and len(pupils) >= 9:
+    # The first seven of the list are the pupil log's and the meetings demo's.
+    chosen = _fitting(pupils[7:])
+    if ib is not None and chosen:
         with translation.override(settings.LANGUAGE_CODE):
-            made += _ihp_route(school, ib, teacher, pupils[7:9], today)
+            made += _ihp_route(school, ib, teacher, chosen, today)
     return made
 
 
@@ -159,13 +191,77 @@ def _ihp_route(school: School, ib, teacher, pupils: list[Pupil], today: datetime
     with acting_as(ib):
         actions.mark_held(meeting=meeting, by=ib, today=today)
         actions.sign_off(meeting=meeting, by=ib)
-        steps += _running_ihp(pupils[1], items[1], ib, teacher, day, today)
+        _running_ihp(pupils[1], items[1], ib, teacher, day, today, [12, 14, 13, 15, 14])
+        steps += 1
+        plan = _running_ihp(pupils[2], items[2], ib, teacher, day, today, [10, 11, 10, 11, 11])
+        steps += 1 + _to_care_team(school, pupils[2], plan, items[2], ib, today)
     return steps
 
 
-def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today) -> int:
-    """An IHP for the tables, started the week after the meeting, with data points on its
-    short-term goal: the words per minute stay flat, so the chart hints at escalating."""
+def _to_care_team(school: School, pupil: Pupil, plan, item, ib, today) -> int:
+    """The IHP evaluated with too little result, the care-team registration with the parents'
+    question and their consent (noted from a conversation), the documents, the step to level
+    4 and the case on the next care-team meeting's agenda."""
+    name = pupil.given_name
+    outcomes = {
+        goal.pk: ("not_reached", "Nauwelijks vooruitgang, ook met dagelijkse oefening.")
+        for goal in plan.goals.all()
+    }
+    plan = ihps.evaluate_ihp(
+        ihp=plan,
+        goal_outcomes=outcomes,
+        outcome="external",
+        result_sufficient=False,
+        notes=f"Te weinig resultaat; de vraag gaat met de ouders van {name} naar het zorgteam.",
+        by=ib,
+    )
+    registration = cases.start_care_team_registration(
+        pupil=pupil,
+        question=(
+            f"Wat hebben {name} en de school nodig om de tafels te automatiseren, en hoe "
+            "ondersteunen we de ouders bij de spanning rond huiswerk?"
+        ),
+        parents_involved="Samen met beide ouders opgesteld in het gesprek over de evaluatie.",
+        by=ib,
+    )
+    guardians = [g for g in pupil.guardians.all() if g.has_parental_authority]
+    if not guardians:
+        return 0
+    entry = consents.note_conversation(
+        pupil=pupil,
+        date=today,
+        notes="De ouders geven toestemming voor bespreking van de hulpvraag in het zorgteam.",
+        participants=", ".join([*(g.name for g in guardians), "IB"]),
+        by=ib,
+    )
+    for guardian in guardians:
+        consents.record_consent(
+            pupil=pupil,
+            guardian=guardian,
+            purpose=ConsentPurpose.CARE_TEAM,
+            decision=ConsentDecision.GIVEN,
+            decided_on=today,
+            how=ConsentHow.CONVERSATION,
+            by=ib,
+            registration=registration,
+            log_entry=entry,
+        )
+    cases.set_selection(
+        registration=registration,
+        keys=[f"meeting_item:{item.pk}", f"ihp:{plan.pk}"],
+        by=ib,
+    )
+    route.move(pupil=pupil, move_name="to_care_team", by=ib)
+    meeting = cases.upcoming_care_team_meetings(school.pk).filter(date__gte=today).first()
+    if meeting is not None:
+        cases.put_on_agenda(case=registration.case, meeting=meeting, by=ib)
+    return 1
+
+
+def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today, values):
+    """An IHP for the tables, started the day after the meeting (the step to level 3), with a
+    weekly data point of `values` on its short-term goal: flat, so the chart hints at
+    adjusting. Returns the IHP."""
     name = pupil.given_name
     plan = ihps.create_ihp(pupil=pupil, based_on=item, by=ib)
     start = day + datetime.timedelta(days=1)
@@ -235,8 +331,8 @@ def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today) -> 
     )
     ihps.start_ihp(ihp=plan, by=ib)
     route.move(pupil=pupil, move_name="start_ihp", by=ib)
-    for week, value in enumerate([12, 14, 13, 15, 14]):
+    for week, value in enumerate(values):
         measured = start + datetime.timedelta(days=2 + 7 * week)
         if measured <= today:
             ihps.add_data_point(goal=made[1], date=measured, value=value, by=teacher)
-    return 1
+    return plan

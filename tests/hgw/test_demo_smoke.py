@@ -27,11 +27,18 @@ call_command("seed_demo_meetings", verbosity=0)
 call_command("seed_demo_meetings", verbosity=0)  # idempotent
 call_command("seed_demo_careroute", verbosity=0)
 call_command("seed_demo_careroute", verbosity=0)  # idempotent
-from careroute.models import IHP, CareRoute, DataPoint, RouteEvent
-# One pupil registered (level 2), one waiting for the IHP (2), one with a running IHP (3).
-assert sorted(CareRoute.objects.values_list("level", flat=True)) == [2, 2, 3]
-assert RouteEvent.objects.count() == 4
-assert IHP.objects.get().status == "active" and DataPoint.objects.count() >= 4
+from careroute.models import IHP, CareRoute, CareTeamCase, DataPoint, RouteEvent
+from meetings.models import MeetingItem
+# One pupil registered (level 2), one waiting for the IHP (2), one with a running IHP (3),
+# one before the care team (4).
+assert sorted(CareRoute.objects.values_list("level", flat=True)) == [2, 2, 3, 4]
+assert RouteEvent.objects.count() == 7
+assert sorted(IHP.objects.values_list("status", flat=True)) == ["active", "evaluated"]
+assert DataPoint.objects.filter(goal__ihp__status="active").count() >= 4
+case = CareTeamCase.objects.get()
+assert case.status == "open" and MeetingItem.objects.filter(
+    meeting__kind="care_team", pupil=case.pupil
+).exists()
 from meetings.models import Meeting
 kinds = sorted(Meeting.objects.values_list("kind", flat=True))
 # Two upcoming pupil meetings; held and signed off, one six weeks ago and one five.
@@ -69,7 +76,6 @@ plan = client.get("/jaarplanning/")
 assert plan.status_code == 200 and "Groep 5" in plan.content.decode()
 actions = client.get("/acties/")
 assert actions.status_code == 200 and "Stappenkaart" in actions.content.decode()
-from meetings.models import MeetingItem
 item = MeetingItem.objects.filter(
     meeting__kind="pupil", meeting__status="signed_off"
 ).earliest("meeting__date")
@@ -79,11 +85,21 @@ client.logout()
 assert client.post(
     "/inloggen/", {"username": "ib@demo.hgw.nl", "password": "hgw-demo-2026"}
 ).status_code == 302
-ihp = IHP.objects.get()
+ihp = IHP.objects.get(status="active")
 page = client.get(f"/ihp/{ihp.pk}/")
 assert page.status_code == 200 and "<svg" in page.content.decode()  # the data points' chart
 route = client.get(f"/leerlingen/{ihp.pupil_id}/tab/route/")
 assert route.status_code == 200 and "Naar het zorgteam" in route.content.decode()
+client.logout()
+# The care team's external member sees the pupil at level 4, and the selected IHP.
+assert client.post(
+    "/inloggen/", {"username": "zorgteam@demo.hgw.nl", "password": "hgw-demo-2026"}
+).status_code == 302
+home = client.get("/").content.decode()
+assert case.pupil.full_name in home, home[-1500:]
+evaluated = IHP.objects.get(status="evaluated")
+assert client.get(f"/ihp/{evaluated.pk}/pdf/").status_code == 200
+assert client.get(f"/ihp/{ihp.pk}/pdf/").status_code == 404
 print("demo ok")
 """
 
