@@ -221,7 +221,7 @@ def _to_care_team(school: School, pupil: Pupil, plan, item, ib, today) -> int:
             f"Wat hebben {name} en de school nodig om de tafels te automatiseren, en hoe "
             "ondersteunen we de ouders bij de spanning rond huiswerk?"
         ),
-        parents_involved="Samen met beide ouders opgesteld in het gesprek over de evaluatie.",
+        parents_involved="Samen met de ouders opgesteld in het gesprek over de evaluatie.",
         by=ib,
     )
     guardians = [g for g in pupil.guardians.all() if g.has_parental_authority]
