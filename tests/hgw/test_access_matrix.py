@@ -229,9 +229,10 @@ def _meeting(world):
     from meetings.models import Meeting
     from schools.actions import ensure_default_periods
 
-    meeting = Meeting.objects.filter(group=world.group).first()
+    # The first period's, by name: the second period's may exist (`signed_off_meeting`).
+    period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
+    meeting = Meeting.objects.filter(group=world.group, period=period).first()
     if meeting is None:
-        period = ensure_default_periods(school=world.school, school_year=world.group.school_year)[0]
         meeting = actions.plan_meeting(
             school=world.school,
             kind="group",
