@@ -213,9 +213,11 @@ def select_document(*, registration: CareTeamRegistration, kind: str, pk: int, b
     if target is None:
         raise ValidationError(_("This document cannot be selected for this pupil."))
     field = _document_field(kind)
-    existing = CaseDocument.objects.filter(registration=registration, kind=kind, **{field: target})
-    if existing.exists():
-        return existing.first()
+    existing = CaseDocument.objects.filter(
+        registration=registration, kind=kind, **{field: target}
+    ).first()
+    if existing is not None:
+        return existing
     return CaseDocument.objects.create(
         registration=registration, kind=kind, title=title[:200], selected_by=by, **{field: target}
     )
@@ -253,12 +255,14 @@ def _locked_case(case: CareTeamCase) -> CareTeamCase:
     return CareTeamCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
 
 
+# A care-team meeting whose agenda can still change: not signed off.
+OPEN_AGENDA = (MeetingStatus.PLANNED, MeetingStatus.HELD)
+
+
 def upcoming_care_team_meetings(school):
-    """The care-team meetings of the school a pupil can still be put on."""
+    """The care-team meetings of the school a pupil can still be put on (or taken off)."""
     return Meeting.objects.filter(
-        school=school,
-        kind=MeetingKind.CARE_TEAM,
-        status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
+        school=school, kind=MeetingKind.CARE_TEAM, status__in=OPEN_AGENDA
     ).order_by("date", "pk")
 
 
@@ -308,7 +312,7 @@ def set_monitoring(*, case: CareTeamCase, since: datetime.date, by) -> CareTeamC
 @transaction.atomic
 def close_case(*, case: CareTeamCase, outcome: str, by) -> CareTeamCase:
     current = _locked_case(case)
-    if current.status != CaseStatus.MONITORING:
+    if not current.can_close:
         raise ValidationError(_("A case is closed after the monitoring."))
     outcome = (outcome or "").strip()
     if not outcome:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from careroute import cases, consents
-from careroute.consent import consent_state, latest_decisions
+from careroute.consent import consent_state
 from careroute.consent_forms import AgendaForm, ConsentForm, MonitoringForm
 from careroute.models import CaseDocument, CaseStatus, Consent, ConsentHow, ConsentPurpose
 from hgw import access
@@ -88,14 +88,10 @@ def tab_context(request, actor, pupil, **extra) -> dict:
     case = getattr(registration, "case", None) if registration else None
     guardians = list(pupil.guardians.all())
     state = consent_state(pupil, ConsentPurpose.CARE_TEAM, registration=registration)
-    latest = (
-        latest_decisions(pupil, ConsentPurpose.CARE_TEAM, registration=registration)
-        if registration
-        else {}
-    )
+    latest = state.decisions if registration else {}
     history = (
         Consent.objects.filter(pupil=pupil)
-        .select_related("guardian", "recorded_by", "care_team_registration", "hgd_request")
+        .select_related("guardian", "recorded_by")
         .order_by("-recorded_at", "-pk")
     )
     page = Paginator(history, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
@@ -147,11 +143,10 @@ def tab_context(request, actor, pupil, **extra) -> dict:
         "agenda_form": agenda_form,
         "monitoring_form": monitoring_form,
         "can_edit_guardians": access.can_edit_guardians(actor, pupil),
-        "upcoming_ids": set(
-            cases.upcoming_care_team_meetings(pupil.school_id).values_list("pk", flat=True)
-        )
-        if case
-        else set(),
+        # Taken off only while the meeting's agenda can change (not signed off).
+        "upcoming_ids": {
+            item.meeting_id for item in on_agenda if item.meeting.status in cases.OPEN_AGENDA
+        },
     }
     context.update(extra)
     return context

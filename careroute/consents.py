@@ -28,6 +28,7 @@ from meetings import actions as meeting_actions
 from meetings.models import MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Guardian, LogKind, Pupil, PupilLogEntry
 
+PDF_MAGIC = b"%PDF-"
 # A scanned signed form is one or two pages.
 MAX_FORM_BYTES = 5 * 1024 * 1024
 
@@ -41,11 +42,16 @@ def check_form_file(upload: UploadedFile | None) -> None:
             _("The file is too large: at most %(mb)d MB.") % {"mb": MAX_FORM_BYTES // 1024 // 1024},
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
+    if not is_pdf(upload):
         raise ValidationError(_("The signed form must be a PDF file."), code="not_pdf")
+
+
+def is_pdf(upload) -> bool:
+    """A PDF by its content (its first bytes), not its name; the file stays at its start."""
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    return head == PDF_MAGIC
 
 
 def note_conversation(*, pupil: Pupil, date: datetime.date, notes: str, participants: str, by):

@@ -25,7 +25,7 @@ from careroute import cases, consents, route
 from careroute import ihp as ihps
 from careroute.models import ConsentDecision, ConsentHow, ConsentPurpose, RouteEvent
 from meetings import actions, registrations
-from meetings.models import MeetingKind, Registration
+from meetings.models import MeetingKind, MeetingStatus, Registration
 from pupils.models import Group, Pupil, TestResult
 from schools.models import School, SchoolYear
 
@@ -118,7 +118,7 @@ def seed() -> int:
         .filter(
             school=school,
             item__meeting__kind=MeetingKind.PUPIL,
-            item__meeting__status="planned",
+            item__meeting__status=MeetingStatus.PLANNED,
         )
         .select_related("pupil")
         .order_by("submitted_at")

@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 
 from audit.history import Stale
 from careroute.consent import consent_state
-from careroute.models import CareRoute, ConsentPurpose, HGDRequest, HGDStatus, Level
+from careroute.consents import is_pdf
+from careroute.models import ConsentPurpose, HGDRequest, HGDStatus, Level
+from careroute.route import current_level
 from groupplans import actions as overview_actions
 from groupplans.models import OverviewRow
 from pupils.models import Pupil
 
 REQUEST_FIELDS = ["question", "expert_name", "expert_discipline"]
-RECOMMENDATION_FIELDS = ["recommendations", "educational_needs"]
-PDF_MAGIC = b"%PDF-"
 
 
 class StaleRequest(Stale):
@@ -39,9 +39,9 @@ class NoCurrentRow(ValidationError):
     """The pupil has no group-overview row that can take the needs now."""
 
 
-def level_of(pupil: Pupil) -> int:
-    # Read directly (not through careroute.route): a pupil without a route row is at level 1.
-    return getattr(CareRoute.objects.filter(pupil=pupil).first(), "level", Level.GROUP)
+def may_request(pupil: Pupil) -> bool:
+    """Diagnostics are requested from level 2 (pupil meeting) of the care route on."""
+    return current_level(pupil) >= Level.PUPIL_MEETING
 
 
 def _clean(values: Mapping, allowed: list[str]) -> dict:
@@ -66,7 +66,7 @@ def request_hgd(
     *, pupil: Pupil, question: str, expert_name: str, expert_discipline: str = "", by
 ) -> HGDRequest:
     """The IB asks for diagnostics; only once the pupil is at level 2 (pupil meeting) or up."""
-    if level_of(pupil) < Level.PUPIL_MEETING:
+    if not may_request(pupil):
         raise ValidationError(
             _(
                 "Diagnostics can be requested from level 2 of the care route (pupil meeting) "
@@ -115,12 +115,8 @@ def upload_problems(request: HGDRequest, file) -> list[str]:
         problems.append(
             _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
         )
-    else:
-        file.seek(0)
-        head = file.read(len(PDF_MAGIC))
-        file.seek(0)
-        if head != PDF_MAGIC:
-            problems.append(_("The report must be a PDF file."))
+    elif not is_pdf(file):
+        problems.append(_("The report must be a PDF file."))
     return problems
 
 

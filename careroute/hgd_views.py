@@ -4,7 +4,6 @@ its forms, and the report download (through the access check only)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from careroute import hgd as actions
-from careroute.consent import consent_state
+from careroute.consent import consent_state, hgd_consent_states
 from careroute.hgd_forms import HGDRequestForm, RecommendationsForm, ReportUploadForm
-from careroute.models import ConsentPurpose, HGDRequest, HGDStatus, Level
+from careroute.models import ConsentPurpose, HGDRequest, HGDStatus
 from groupplans.actions import StaleRow
 from hgw import access
 from hgw.downloads import attachment
@@ -42,15 +41,8 @@ def pupil_hgd(request: HttpRequest, pk: int) -> HttpResponse:
     if not sees_all:
         requests = requests.filter(shared_at__isnull=False)
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "hgd": hgd,
-            "consent": consent_state(pupil, ConsentPurpose.HGD, hgd_request=hgd)
-            if sees_all
-            else None,
-        }
-        for hgd in page.object_list
-    ]
+    states = hgd_consent_states(pupil, list(page.object_list)) if sees_all else {}
+    rows = [{"hgd": hgd, "consent": states.get(hgd.pk)} for hgd in page.object_list]
     return render(
         request,
         "careroute/pupil_hgd.html",
@@ -59,7 +51,7 @@ def pupil_hgd(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_request": access.can_request_hgd(actor, pupil),
-            "level_too_low": actions.level_of(pupil) < Level.PUPIL_MEETING,
+            "level_too_low": not actions.may_request(pupil),
         },
     )
 
@@ -90,7 +82,7 @@ def hgd_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pupil": pupil,
             "form": form,
-            "level_too_low": actions.level_of(pupil) < Level.PUPIL_MEETING,
+            "level_too_low": not actions.may_request(pupil),
         },
         status=status,
     )
@@ -253,8 +245,7 @@ def hgd_translate(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_hgd(access.actor_for(request), hgd):
         raise Http404
     try:
-        with transaction.atomic():
-            actions.translate_to_needs(request=hgd, by=request.user)
+        actions.translate_to_needs(request=hgd, by=request.user)
     except StaleRow:
         messages.warning(
             request, _("Someone else saved the group overview meanwhile. Please try again.")

@@ -268,10 +268,11 @@ def _goal_values(values: Mapping) -> dict:
 
 @transaction.atomic
 def edit_goal(*, goal: IHPGoal, values: Mapping, seen_version: int, by) -> IHPGoal:
+    # The IHP first, as every write under it does (remove_goal, add_data_point): one lock order.
+    ihp = _lock(IHP, goal.ihp_id)
     current = _lock(IHPGoal, goal.pk)
     if current.version != seen_version:
         raise StaleIHP(current)
-    ihp = _lock(IHP, current.ihp_id)
     _check_draft(ihp)
     _check_goal(ihp, values)
     for name, value in _goal_values(values).items():

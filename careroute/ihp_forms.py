@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from careroute.ihp import EVALUATION_FIELDS, SECTION_FIELDS
+from careroute.ihp import GOAL_FIELDS, SECTION_FIELDS
 from careroute.models import GoalOutcome, GoalTerm, IHPOutcome
+from careroute.opp import OPP_FIELDS
 
 MAX_TEXT = 5000
 MAX_LINE = 300
@@ -72,9 +73,6 @@ class SectionsForm(forms.Form):
         return {name: self.cleaned_data[name] for name in SECTION_FIELDS}
 
 
-EVALUATION_LABELS = EVALUATION_FIELDS
-
-
 class GoalForm(forms.Form):
     term = forms.ChoiceField(label=_("Term"), choices=GoalTerm.choices)
     description = _text(_("Goal"), rows=2, required=True)
@@ -110,10 +108,7 @@ class GoalForm(forms.Form):
         self.helper = _helper(action, _("Save the goal") if goal else _("Add the goal"))
 
     def values(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in ("term", "description", "measure", "criterion", "target_date", "owner")
-        }
+        return {name: self.cleaned_data[name] for name in GOAL_FIELDS}
 
 
 class OrganisationForm(forms.Form):
@@ -231,17 +226,12 @@ class OPPForm(forms.Form):
     support = _text(_("Support to be given"), rows=5)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, opp, action: str, **kwargs):
+    def __init__(self, *args, opp, **kwargs):
         super().__init__(*args, **kwargs)
-        from careroute.opp import OPP_FIELDS
-
         self.initial.update({name: getattr(opp, name) for name in OPP_FIELDS})
         self.initial["version"] = opp.version
-        self.form_action = action
 
     def values(self) -> dict:
-        from careroute.opp import OPP_FIELDS
-
         return {name: self.cleaned_data[name] for name in OPP_FIELDS}
 
 

@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,14 +36,13 @@ from careroute.ihp_forms import (
     SectionsForm,
 )
 from careroute.models import IHP, OPP, DataPoint, IHPGoal, IHPOrganisation
-from groupplans.export_views import page_furniture_css
 from hgw import access
 from hgw.downloads import attachment
-from hgw.pdf import render_pdf, static_file_url
+from hgw.pdf import render_pdf
+from meetings.report_views import report_furniture
 from pupils.models import Enrolment
 
 IHPS_PER_PAGE = 10
-STYLESHEETS = ["pdf/document.css", "css/meeting-report.css"]
 
 
 # Looking up --------------------------------------------------------------------------------
@@ -608,16 +606,6 @@ def ihp_revise(request: HttpRequest, pk: int) -> HttpResponse:
 # PDFs --------------------------------------------------------------------------------------
 
 
-def _furniture() -> dict:
-    printed_on = timezone.localdate()
-    return {
-        "printed_on": printed_on,
-        "stylesheets": [static_file_url(name) for name in STYLESHEETS],
-        # Safe: the words are translations, escaped for CSS by page_furniture_css.
-        "page_css": mark_safe(page_furniture_css(printed_on)),
-    }
-
-
 def _group(pupil):
     enrolment = (
         Enrolment.objects.running_on(timezone.localdate())
@@ -633,7 +621,7 @@ def _selected_or_404(request: HttpRequest, model, pk: int, field: str):
     selected it for the pupil's case (`access.selected_for_member`)."""
     actor = access.actor_for(request)
     try:
-        found = model.objects.select_related("pupil", "created_by").get(
+        found = model.objects.select_related("pupil__school", "created_by").get(
             pk=pk, pupil__school=actor.school
         )
     except model.DoesNotExist:
@@ -659,7 +647,7 @@ def ihp_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             {"number": number, "goal": goal, "points": points, "chart": chart(goal, points)}
         )
     context = {
-        **_furniture(),
+        **report_furniture(),
         "school": ihp.pupil.school,
         "ihp": ihp,
         "pupil": ihp.pupil,
@@ -694,12 +682,11 @@ def _render_opp(
 ):
     actor = access.actor_for(request)
     can_edit = access.can_edit_opp(actor, opp.pupil)
-    url = reverse("careroute:opp_detail", args=[opp.pk])
     context = {
         "opp": opp,
         "pupil": opp.pupil,
         "can_edit": can_edit,
-        "form": form or (OPPForm(opp=opp, action=url) if can_edit else None),
+        "form": form or (OPPForm(opp=opp) if can_edit else None),
         "current": current,
         "agreement_form": agreement
         or (
@@ -729,7 +716,7 @@ def opp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_edit_opp(access.actor_for(request), opp.pupil):
         raise Http404
     url = reverse("careroute:opp_detail", args=[opp.pk])
-    form = OPPForm(request.POST, opp=opp, action=url)
+    form = OPPForm(request.POST, opp=opp)
     if form.is_valid():
         try:
             opp_actions.save_opp(
@@ -753,7 +740,7 @@ def opp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _stale_opp(request, opp: OPP, current: OPP) -> HttpResponse:
     data = request.POST.copy()
     data["version"] = str(current.version)
-    form = OPPForm(data, opp=current, action=reverse("careroute:opp_detail", args=[opp.pk]))
+    form = OPPForm(data, opp=current)
     form.is_valid()
     messages.warning(
         request, _("Someone else saved this while you were editing it. Check both versions.")
@@ -826,7 +813,7 @@ def opp_evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def opp_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     opp = _selected_or_404(request, OPP, pk, "opp")
     context = {
-        **_furniture(),
+        **report_furniture(),
         "school": opp.pupil.school,
         "opp": opp,
         "pupil": opp.pupil,

@@ -235,6 +235,11 @@ class CareTeamCase(models.Model):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} ({self.get_status_display()})"
 
+    @property
+    def can_close(self) -> bool:
+        """A case is closed after its monitoring period."""
+        return self.status == CaseStatus.MONITORING
+
 
 class DocumentKind(models.TextChoices):
     MEETING_ITEM = "meeting_item", _("meeting report")

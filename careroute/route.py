@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from careroute.consent import consent_state, latest_decisions
+from careroute.consent import consent_state
 from careroute.models import (
     IHP,
     OPP,
@@ -317,7 +317,7 @@ def _consent_evidence(pupil, purpose, found: _Found, today, **scope) -> None:
     if not state.stands:
         found.missing.extend(state.problems)
         return
-    for decision in latest_decisions(pupil, purpose, **scope).values():
+    for decision in state.decisions.values():
         found.evidence.append(
             _snapshot(
                 "consent",
@@ -520,20 +520,22 @@ def _hgd_evidence(pupil: Pupil, found: _Found, today) -> None:
     _consent_evidence(pupil, ConsentPurpose.HGD, found, today, hgd_request=requests[0])
 
 
+def _case_opened(case: CareTeamCase) -> dict:
+    return _snapshot(
+        "care_team_case",
+        case,
+        _("Care-team case opened on %(date)s") % {"date": _day(case.opened_at)},
+        case.opened_at,
+    )
+
+
 def _zat_evidence(pupil: Pupil, found: _Found, today) -> None:
     case = CareTeamCase.objects.filter(pupil=pupil).exclude(status=CaseStatus.CLOSED).first()
     if case is None:
         found.missing.append(_("The pupil has no open care-team case."))
     else:
         found.objects["case"] = case
-        found.evidence.append(
-            _snapshot(
-                "care_team_case",
-                case,
-                _("Care-team case opened on %(date)s") % {"date": _day(case.opened_at)},
-                case.opened_at,
-            )
-        )
+        found.evidence.append(_case_opened(case))
     _consent_evidence(pupil, ConsentPurpose.ZAT, found, today)
 
 
@@ -692,14 +694,7 @@ def move(
         case = CareTeamCase.objects.create(
             pupil=pupil, registration=found.objects["registration"], status=CaseStatus.OPEN
         )
-        found.evidence.append(
-            _snapshot(
-                "care_team_case",
-                case,
-                _("Care-team case opened on %(date)s") % {"date": _day(case.opened_at)},
-                case.opened_at,
-            )
-        )
+        found.evidence.append(_case_opened(case))
     elif chosen.name == "zat":
         handover = ZATHandover.objects.create(
             pupil=pupil, case=found.objects["case"], reason=reason, created_by=by

@@ -1,11 +1,15 @@
-"""The small form of a move on the route: the reason, and for "other_down" the level."""
+"""The small form of a move on the route (the reason, and for "other_down" the level), and the
+school's choices for its care route."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from careroute.models import Level
 from careroute.route import LOWER, Move
+from schools.models import School
 
 REASON_MAX = 2000
 
@@ -29,3 +33,14 @@ class RouteMoveForm(forms.Form):
             ]
         else:
             del self.fields["to_level"]
+
+
+class CareRouteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["opp_required_for_care_team"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))

@@ -1,28 +1,25 @@
 """The school's choices for its care route, kept by the IB (the school's history records who
 changed them and when)."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from careroute.route_forms import CareRouteSettingsForm
 from hgw import access
-from schools.models import School
 
 
-class CareRouteSettingsForm(forms.ModelForm):
-    class Meta:
-        model = School
-        fields = ["opp_required_for_care_team"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", gettext_lazy("Save")))
+def _last_change(school):
+    """The latest change of these settings (not of the school's other settings)."""
+    fields = CareRouteSettingsForm._meta.fields
+    rows = school.history.select_related("history_user").order_by("-history_date", "-pk")
+    newer = None
+    for row in rows.iterator():
+        if newer is not None and any(getattr(row, f) != getattr(newer, f) for f in fields):
+            return newer
+        newer = row
+    return None
 
 
 def care_route_settings(request: HttpRequest) -> HttpResponse:
@@ -34,10 +31,9 @@ def care_route_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("The settings have been saved."))
         return redirect("careroute:settings")
-    changes = actor.school.history.filter(history_type="~").select_related("history_user")
     return render(
         request,
         "careroute/settings.html",
-        {"form": form, "last_change": changes.first()},
+        {"form": form, "last_change": _last_change(actor.school)},
         status=422 if form.errors else 200,
     )

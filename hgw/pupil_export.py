@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from careroute.models import (
@@ -16,8 +17,13 @@ from careroute.models import (
     OPP,
     CareTeamCase,
     CareTeamRegistration,
+    CaseDocument,
     Consent,
+    DataPoint,
     HGDRequest,
+    IHPGoal,
+    IHPOrganisation,
+    OPPEvaluation,
     RouteEvent,
 )
 from groupplans.models import NEED_ASPECTS, OFFER_FIELDS, SOURCE_FIELDS, OverviewRow
@@ -186,7 +192,16 @@ def _fields(obj, *, skip=("id", "pupil")) -> dict:
 def _care_route(pupil: Pupil) -> dict:
     """The care route: its steps, consent, the care team, IHPs (goals, organisation, data
     points), OPPs (evaluations) and diagnostics — everything the care route holds."""
-    ihps = IHP.objects.filter(pupil=pupil).prefetch_related("goals__data_points", "organisation")
+    # Every list in the order it was made, so two exports of the same record read the same.
+    ihps = (
+        IHP.objects.filter(pupil=pupil)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("goals", IHPGoal.objects.order_by("position", "pk")),
+            Prefetch("goals__data_points", DataPoint.objects.order_by("date", "pk")),
+            Prefetch("organisation", IHPOrganisation.objects.order_by("pk")),
+        )
+    )
     return {
         "events": [
             {**_fields(e, skip=("id", "pupil", "route")), "id": e.pk}
@@ -202,10 +217,13 @@ def _care_route(pupil: Pupil) -> dict:
                 "id": r.pk,
                 "documents": [d.title for d in r.documents.all()],
             }
-            for r in CareTeamRegistration.objects.filter(pupil=pupil).prefetch_related("documents")
+            for r in CareTeamRegistration.objects.filter(pupil=pupil)
+            .order_by("pk")
+            .prefetch_related(Prefetch("documents", CaseDocument.objects.order_by("pk")))
         ],
         "care_team_cases": [
-            {**_fields(c), "id": c.pk} for c in CareTeamCase.objects.filter(pupil=pupil)
+            {**_fields(c), "id": c.pk}
+            for c in CareTeamCase.objects.filter(pupil=pupil).order_by("pk")
         ],
         "ihps": [
             {
@@ -232,9 +250,14 @@ def _care_route(pupil: Pupil) -> dict:
                 "id": opp.pk,
                 "evaluations": [_fields(e, skip=("id", "opp")) for e in opp.evaluations.all()],
             }
-            for opp in OPP.objects.filter(pupil=pupil).prefetch_related("evaluations")
+            for opp in OPP.objects.filter(pupil=pupil)
+            .order_by("pk")
+            .prefetch_related(Prefetch("evaluations", OPPEvaluation.objects.order_by("date", "pk")))
         ],
-        "diagnostics": [{**_fields(h), "id": h.pk} for h in HGDRequest.objects.filter(pupil=pupil)],
+        "diagnostics": [
+            {**_fields(h), "id": h.pk}
+            for h in HGDRequest.objects.filter(pupil=pupil).order_by("pk")
+        ],
     }
 
 

@@ -21,7 +21,9 @@ from pupils.models import Enrolment
 STYLESHEETS = ["pdf/document.css", "css/meeting-report.css"]
 
 
-def _furniture() -> dict:
+def report_furniture() -> dict:
+    """What every printed report needs: its stylesheets and the page header and footer (the
+    meetings' reports, the IHP and OPP)."""
     printed_on = timezone.localdate()
     return {
         "printed_on": printed_on,
@@ -59,7 +61,7 @@ def meeting_report(request: HttpRequest, pk: int) -> HttpResponse:
     visible = access.item_pupils_visible(actor, items)
     access.note_pupils(request, sorted(visible))
     context = {
-        **_furniture(),
+        **report_furniture(),
         "school": meeting.school,
         "meeting": meeting,
         "attendees": _attendees(meeting),
@@ -95,7 +97,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     registration = item.registration if item.registration_id else None
     context = {
-        **_furniture(),
+        **report_furniture(),
         "school": meeting.school,
         "meeting": meeting,
         "item": item,

@@ -379,3 +379,24 @@ def test_recommendations_wait_for_the_report(world):
             seen_version=hgd.version,
             by=world.users["care_coordinator"],
         )
+
+
+def test_the_tab_takes_the_same_number_of_queries_for_one_or_several_requests(
+    world, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("care_coordinator")
+    url = reverse("careroute:pupil_hgd", args=[world.pupil.pk])
+    _consent(world, _request(world))
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _consent(world, _request(world), decision="refused")
+    _request(world)
+    with CaptureQueriesContext(connection) as three:
+        body = client.get(url).content.decode()
+    assert len(three) == len(one)
+    # Each row still says what keeps its consent from standing.
+    assert "Anna de Vries heeft geweigerd." in body

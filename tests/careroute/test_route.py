@@ -197,6 +197,18 @@ def test_a_school_that_asks_for_an_opp_gets_none_to_the_care_team_without_one(
     assert event.evidence[-2]["kind"] == "opp" and event.evidence[-2]["id"] == made.pk
 
 
+def test_the_settings_page_names_only_a_change_of_its_own_setting(world, client_for):
+    school = world.pupil.school
+    school.teachers_require_two_factor = True  # the school admin's setting, not this page's
+    school.save()
+    client = client_for("care_coordinator")
+    page = client.get(reverse("careroute:settings"))
+    assert page.context["last_change"] is None
+    client.post(reverse("careroute:settings"), {"opp_required_for_care_team": "on"})
+    page = client.get(reverse("careroute:settings"))
+    assert page.context["last_change"].history_user == world.users["care_coordinator"]
+
+
 def test_an_ihp_evaluated_with_enough_result_does_not_lead_to_the_care_team(world, ib):
     ihp = _to_level_3(world, ib)
     h.evaluate(ihp, sufficient=True)
