@@ -249,7 +249,7 @@ def _filtered(points, status: str):
     if status == STATUS_OPEN:
         return points.open()
     if status == STATUS_DONE:
-        return points.filter(done_at__isnull=False)
+        return points.done()
     return points
 
 
@@ -278,7 +278,6 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "school_wide": False,
             "hide_owner": True,  # all one's own
             "can_view_school": access.can_view_school_action_points(actor),
-            "today": actor.today,
         },
     )
 
@@ -314,7 +313,6 @@ def school_actions(request: HttpRequest) -> HttpResponse:
             "school_wide": True,
             "owners": owners,
             "owner": owner,
-            "today": actor.today,
         },
     )
 

@@ -32,9 +32,9 @@ def _filtered(registrations_qs, shown: str):
     if shown == "wachtend":
         return registrations_qs.waiting()
     if shown == "gepland":
-        return registrations_qs.filter(item__isnull=False)
+        return registrations_qs.planned()
     if shown == "concept":
-        return registrations_qs.filter(submitted_at__isnull=True)
+        return registrations_qs.drafts()
     return registrations_qs
 
 
@@ -244,7 +244,7 @@ def _get_item_or_404(request, meeting: Meeting, item_pk: int) -> MeetingItem:
     if meeting.kind != MeetingKind.PUPIL:
         raise Http404
     try:
-        item = meeting.items.select_related("pupil", "registration", "updated_by").get(pk=item_pk)
+        item = meeting.items.select_related("pupil", "registration").get(pk=item_pk)
     except MeetingItem.DoesNotExist:
         raise Http404 from None
     item.meeting = meeting
