@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hgw import access
 from meetings import action_points
 from meetings.action_point_forms import ActionPointEditForm, ActionPointForm
+from meetings.forms import stale_form
 from meetings.models import ActionPoint, Meeting
 
 PER_PAGE = 25
@@ -222,12 +223,10 @@ def _note_item(request, actor, point: ActionPoint) -> str | None:
 
 
 def _conflict(request, current: ActionPoint, owners, url: str) -> HttpResponse:
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = ActionPointEditForm(data, point=current, owners=owners, action=url)
-    form.is_valid()
-    messages.warning(
+    form = stale_form(
         request,
+        current,
+        lambda data: ActionPointEditForm(data, point=current, owners=owners, action=url),
         _("Someone else changed this action point while you were editing it. Check both versions."),
     )
     return render(
@@ -249,7 +248,7 @@ def _filtered(points, status: str):
     if status == STATUS_OPEN:
         return points.open()
     if status == STATUS_DONE:
-        return points.filter(done_at__isnull=False)
+        return points.done()
     return points
 
 
@@ -278,7 +277,6 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "school_wide": False,
             "hide_owner": True,  # all one's own
             "can_view_school": access.can_view_school_action_points(actor),
-            "today": actor.today,
         },
     )
 
@@ -314,7 +312,6 @@ def school_actions(request: HttpRequest) -> HttpResponse:
             "school_wide": True,
             "owners": owners,
             "owner": owner,
-            "today": actor.today,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
 from audit.history import Stale
+from meetings import actions
 from meetings.models import ActionPoint, Meeting, MeetingItem, MeetingStatus
 from schools.models import School
 
@@ -38,6 +39,17 @@ def _check_owner(school: School, owner, today: datetime.date | None) -> None:
         raise ValidationError(_("The owner must be a member of the school's team."))
 
 
+def _check_values(
+    school: School, description: str, owner, due_date, today: datetime.date | None
+) -> str:
+    """The checks an added or corrected action shares; the cleaned description."""
+    description = _check_description(description)
+    _check_owner(school, owner, today)
+    if due_date is None:
+        raise ValidationError(_("Give a due date."))
+    return description
+
+
 def _check_description(description: str) -> str:
     description = (description or "").strip()
     if not description:
@@ -51,7 +63,7 @@ def _check_description(description: str) -> str:
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
     try:
-        return Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+        return actions._locked_meeting(meeting)
     except Meeting.DoesNotExist:
         raise ValidationError(_("This meeting has been cancelled.")) from None
 
@@ -82,10 +94,7 @@ def add_action_point(
     decisions are part of the minutes."""
     current = _locked_meeting(meeting)
     _check_open_minutes(current)
-    description = _check_description(description)
-    _check_owner(current.school, owner, today)
-    if due_date is None:
-        raise ValidationError(_("Give a due date."))
+    description = _check_values(current.school, description, owner, due_date, today)
     if item is not None and item.meeting_id != current.pk:
         raise ValidationError(_("This pupil is not on the agenda of this meeting."))
     return ActionPoint.objects.create(
@@ -148,15 +157,12 @@ def edit_action_point(
 ) -> ActionPoint:
     """Correct an open action's description, owner or due date, while the minutes are not
     signed off, over the version the person saw."""
-    _locked_meeting(action.meeting)
+    meeting = _locked_meeting(action.meeting)
     current = _locked(action, seen_version)
-    _check_open_minutes(current.meeting)
+    _check_open_minutes(meeting)
     if current.is_done:
         raise ValidationError(_("This action has been done; reopen it to change it."))
-    description = _check_description(description)
-    _check_owner(current.meeting.school, owner, today)
-    if due_date is None:
-        raise ValidationError(_("Give a due date."))
+    description = _check_values(meeting.school, description, owner, due_date, today)
     changed = (
         current.description != description
         or current.owner_id != owner.pk

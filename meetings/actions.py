@@ -316,11 +316,16 @@ def remove_attendee(*, attendee: Attendee, by) -> None:
 # The care route's agenda -------------------------------------------------------------------
 
 
-def _check_care_team_agenda(meeting: Meeting) -> None:
-    if meeting.kind != MeetingKind.CARE_TEAM:
-        raise ValidationError(_("Only a care-team meeting has this agenda."))
+def _check_agenda(meeting: Meeting, kind: str, wrong_kind: str) -> None:
+    """The meeting is of `kind` (else `wrong_kind` is the error) and its agenda still open."""
+    if meeting.kind != kind:
+        raise ValidationError(wrong_kind)
     if meeting.status == MeetingStatus.SIGNED_OFF:
         raise ValidationError(_("The minutes of this meeting have been signed off."))
+
+
+def _check_care_team_agenda(meeting: Meeting) -> None:
+    _check_agenda(meeting, MeetingKind.CARE_TEAM, _("Only a care-team meeting has this agenda."))
 
 
 @transaction.atomic

@@ -10,21 +10,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from hgw import access
 from meetings import actions
+from meetings.action_points import OWNER_ROLES
 from meetings.forms import AttendeeForm
 from meetings.models import Attendee, Meeting
-
-# Who may be asked to a meeting: the school's staff who take part in care.
-ATTENDING_ROLES = [Role.TEACHER, Role.CARE_TEAM_MEMBER, Role.DIRECTOR, Role.CARE_COORDINATOR]
 
 
 def attendee_form(actor: access.Actor, meeting: Meeting, data=None) -> AttendeeForm | None:
     if not access.can_manage_attendees(actor, meeting):
         return None
+    # Who may be asked to a meeting: the same staff who may own its action points.
     members = Membership.objects.active(actor.today).filter(
-        school_id=meeting.school_id, role__in=ATTENDING_ROLES
+        school_id=meeting.school_id, role__in=OWNER_ROLES
     )
     users = (
         get_user_model()

@@ -23,7 +23,8 @@ from schools.models import School, SchoolYear
 
 DEMO_BRIN = "99AA"
 REGISTRATION_GROUP = "Groep 5"
-REGISTRATION_TEACHER = "leerkracht@demo.hgw.nl"  # Sanne Jansen, teacher of Groep 5
+# The Groep 5 teacher's login in the demo (seed_demo): Sanne Jansen.
+DEMO_TEACHER = "leerkracht@demo.hgw.nl"
 
 # (question for help, what has been tried, what goes well); the pupil's given name fills in.
 REGISTRATIONS = [
@@ -119,10 +120,6 @@ def seed(today: datetime.date) -> int:
     return made
 
 
-# The Groep 5 teacher's login in the demo (seed_demo).
-DEMO_TEACHER = "leerkracht@demo.hgw.nl"
-
-
 def _action_points(school: School, ib, today: datetime.date) -> None:
     """A few decisions as action points: for the Groep 5 teacher one overdue (from the last
     care-team meeting before today, or the nearest one) and one open (from Groep 5's group
@@ -182,7 +179,7 @@ def _action_points(school: School, ib, today: datetime.date) -> None:
 def _registrations(school: School, ib, today: datetime.date) -> None:
     """Two submitted registrations and a draft by Groep 5's teacher; the first goes on the
     first pupil meeting's agenda."""
-    teacher = User.objects.filter(email=REGISTRATION_TEACHER).first()
+    teacher = User.objects.filter(email=DEMO_TEACHER).first()
     group = Group.objects.filter(
         school=school, name=REGISTRATION_GROUP, school_year=SchoolYear.current(today)
     ).first()
@@ -242,7 +239,7 @@ def _past_pupil_meeting(school: School, ib, today: datetime.date) -> int:
     """A pupil meeting six weeks ago about a fourth Groep 5 pupil: registered, held, minuted
     with the six steps, signed off (its report is in the pupil's dossier), with an action
     point for the teacher. Returns 1 when made."""
-    teacher = User.objects.filter(email=REGISTRATION_TEACHER).first()
+    teacher = User.objects.filter(email=DEMO_TEACHER).first()
     group = Group.objects.filter(
         school=school, name=REGISTRATION_GROUP, school_year=SchoolYear.current(today)
     ).first()

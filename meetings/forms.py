@@ -5,6 +5,8 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib import messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind
@@ -12,6 +14,23 @@ from pupils.models import Group
 from schools.models import Period, SchoolYear
 
 LOCATION_MAX_LENGTH = 120
+
+
+def stale_form(request, current, build, warning: str | None = None) -> forms.Form:
+    """After a stale save: the form `build(data)` again with what the person typed, now over
+    the version saved meanwhile (`current`), validated so its errors show, with a warning
+    (by default: someone else saved). The view renders it beside that version."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = build(data)
+    form.is_valid()
+    messages.warning(
+        request,
+        warning
+        or gettext("Someone else saved this while you were editing it. Check both versions."),
+    )
+    return form
+
 
 WEEKDAYS = [
     (0, _("Monday")),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
 from meetings import actions
-from meetings.forms import AddendumForm, ItemMinutesForm, ZoomInForm
+from meetings.forms import AddendumForm, ItemMinutesForm, ZoomInForm, stale_form
 from meetings.models import Meeting, MeetingItem, MeetingKind, MeetingStatus
 
 # The fields the IB writes on the item's page, per kind (a pupil meeting's growth document is
@@ -146,14 +146,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stale(request, item: MeetingItem, current: MeetingItem) -> HttpResponse:
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = _form(current, data)
-    form.is_valid()
-    messages.warning(
-        request,
-        _("Someone else saved this while you were editing it. Check both versions."),
-    )
+    form = stale_form(request, current, lambda data: _form(current, data))
     current.meeting = item.meeting
     return _render(request, item, form=form, current=current, status=409)
 

@@ -482,6 +482,14 @@ class RegistrationQuerySet(models.QuerySet):
         """Submitted and not yet on a pupil meeting's agenda."""
         return self.submitted().filter(item__isnull=True)
 
+    def planned(self) -> "RegistrationQuerySet":
+        """On a pupil meeting's agenda."""
+        return self.filter(item__isnull=False)
+
+    def drafts(self) -> "RegistrationQuerySet":
+        """Not yet submitted."""
+        return self.filter(submitted_at__isnull=True)
+
 
 class Registration(models.Model):
     """A registration for a pupil meeting (aanmelding): the teacher's question for help and
@@ -536,6 +544,9 @@ class Registration(models.Model):
 class ActionPointQuerySet(models.QuerySet):
     def open(self) -> "ActionPointQuerySet":
         return self.filter(done_at__isnull=True)
+
+    def done(self) -> "ActionPointQuerySet":
+        return self.filter(done_at__isnull=False)
 
     def overdue(self, today: datetime.date) -> "ActionPointQuerySet":
         return self.open().filter(due_date__lt=today)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.forms import TEXT_MAX_LENGTH
-from meetings.models import ItemOutcome, MeetingItem, Registration
+from meetings.models import ITEM_FIELDS, ItemOutcome, MeetingItem, MeetingKind, Registration
 
 # The growth document's steps, in their order: (field, label). Step 1 has two parts.
 GROWTH_STEPS: list[tuple[str, str]] = [
@@ -18,7 +18,8 @@ GROWTH_STEPS: list[tuple[str, str]] = [
     ("teacher_needs", _("5. What does the teacher need?")),
     ("agreements", _("6. Agreements and planning")),
 ]
-GROWTH_FIELDS = [name for name, _label in GROWTH_STEPS] + ["outcome", "outcome_note"]
+# The steps, then the outcome: what the growth document saves.
+GROWTH_FIELDS = ITEM_FIELDS[MeetingKind.PUPIL]
 
 
 class _DraftSubmit(Submit):

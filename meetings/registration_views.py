@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hgw import access
 from meetings import actions, registrations
+from meetings.forms import stale_form
 from meetings.models import Meeting, MeetingItem, MeetingKind, Registration
 from meetings.registration_forms import GROWTH_STEPS, GrowthDocumentForm, RegistrationForm
 from pupils.models import Group, Pupil
@@ -32,9 +33,9 @@ def _filtered(registrations_qs, shown: str):
     if shown == "wachtend":
         return registrations_qs.waiting()
     if shown == "gepland":
-        return registrations_qs.filter(item__isnull=False)
+        return registrations_qs.planned()
     if shown == "concept":
-        return registrations_qs.filter(submitted_at__isnull=True)
+        return registrations_qs.drafts()
     return registrations_qs
 
 
@@ -165,12 +166,8 @@ def _stale_registration(request, pupil, current: Registration, url: str) -> Http
     if current.is_submitted:
         messages.warning(request, _("Someone else submitted this registration meanwhile."))
         return redirect("meetings:registration_detail", pk=current.pk)
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = RegistrationForm(data, registration=current, action=url)
-    form.is_valid()
-    messages.warning(
-        request, _("Someone else saved this while you were editing it. Check both versions.")
+    form = stale_form(
+        request, current, lambda data: RegistrationForm(data, registration=current, action=url)
     )
     return _form_page(
         request, pupil=pupil, form=form, registration=current, current=current, status=409
@@ -244,7 +241,7 @@ def _get_item_or_404(request, meeting: Meeting, item_pk: int) -> MeetingItem:
     if meeting.kind != MeetingKind.PUPIL:
         raise Http404
     try:
-        item = meeting.items.select_related("pupil", "registration", "updated_by").get(pk=item_pk)
+        item = meeting.items.select_related("pupil", "registration").get(pk=item_pk)
     except MeetingItem.DoesNotExist:
         raise Http404 from None
     item.meeting = meeting
@@ -315,12 +312,8 @@ def growth_document(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 def _stale_item(request, meeting, current: MeetingItem, url: str) -> HttpResponse:
     current.meeting = meeting
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = GrowthDocumentForm(data, item=current, action=url)
-    form.is_valid()
-    messages.warning(
-        request, _("Someone else saved this while you were editing it. Check both versions.")
+    form = stale_form(
+        request, current, lambda data: GrowthDocumentForm(data, item=current, action=url)
     )
     current = MeetingItem.objects.select_related("pupil", "registration").get(pk=current.pk)
     return _item_page(request, meeting, current, form=form, current=current, status=409)

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from audit.history import Stale
 from groupplans.models import OverviewRow, Placement
+from meetings import actions
 from meetings.models import (
     Attendee,
     Meeting,
     MeetingItem,
     MeetingKind,
-    MeetingStatus,
     Registration,
 )
 from pupils.models import Enrolment, GroupTeacherAssignment, Pupil, TestResult
@@ -121,10 +121,7 @@ def withdraw_registration(*, registration: Registration, by) -> None:
 
 
 def _check_pupil_agenda(meeting: Meeting) -> None:
-    if meeting.kind != MeetingKind.PUPIL:
-        raise ValidationError(_("Registrations go onto a pupil meeting."))
-    if meeting.status == MeetingStatus.SIGNED_OFF:
-        raise ValidationError(_("The minutes of this meeting have been signed off."))
+    actions._check_agenda(meeting, MeetingKind.PUPIL, _("Registrations go onto a pupil meeting."))
 
 
 def current_teachers(pupil: Pupil, day: datetime.date) -> list:
@@ -171,7 +168,7 @@ def attach_registration(*, meeting: Meeting, registration: Registration, by) -> 
                 position=last + 1,
                 registration=found,
                 created_by=by,
-                **growth_prefill(found, current.date),
+                **growth_prefill(found),
             )
     except IntegrityError:
         raise ValidationError(_("This pupil is already on the agenda.")) from None
@@ -268,7 +265,7 @@ def _result_text(result: TestResult) -> str:
     return f"{text}: {', '.join(measures)}"
 
 
-def growth_prefill(registration: Registration, day: datetime.date | None = None) -> dict:
+def growth_prefill(registration: Registration) -> dict:
     """Step 1 and step 3 of the growth document from what hgw holds on the pupil: the
     registration, the latest overview row (stimulating and hindering factors), the places
     in the latest group plan and the latest results. In the person's language, short."""

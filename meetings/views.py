@@ -29,6 +29,7 @@ from meetings.forms import (
     PreparationForm,
     RescheduleForm,
     SummaryForm,
+    stale_form,
 )
 from meetings.item_views import zoom_in_form
 from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind, Minutes, Preparation
@@ -455,13 +456,8 @@ def _form_key(form_class) -> str:
 def _stale(request, meeting, form_class, current, key, action) -> HttpResponse:
     """The form again with what the person typed, now over the current version, beside the
     version saved meanwhile."""
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = form_class(data, action=action, **{key: current})
-    form.is_valid()
-    messages.warning(
-        request,
-        _("Someone else saved this while you were editing it. Check both versions."),
+    form = stale_form(
+        request, current, lambda data: form_class(data, action=action, **{key: current})
     )
     return _render_detail(
         request,
