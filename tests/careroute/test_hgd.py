@@ -381,9 +381,7 @@ def test_recommendations_wait_for_the_report(world):
         )
 
 
-def test_the_tab_takes_the_same_number_of_queries_for_one_or_several_requests(
-    world, client_for
-):
+def test_the_tab_takes_the_same_number_of_queries_for_one_or_several_requests(world, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
