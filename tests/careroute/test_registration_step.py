@@ -181,3 +181,9 @@ def test_a_refused_step_names_the_moment_in_dutch(world, ib):
         f"Geen leerlingbespreking die na {moment} is vastgesteld, heeft geconcludeerd dat een "
         "individueel handelingsplan nodig is."
     )
+
+
+def test_the_teacher_reads_on_the_form_that_submitting_takes_the_step(world, client_for):
+    url = reverse("meetings:registration_create", args=[world.pupil.pk])
+    body = client_for("teacher").get(url).content.decode()
+    assert "Met het indienen gaat de leerling ook naar niveau 2 (leerlingbespreking)" in body
