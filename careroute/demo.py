@@ -1,12 +1,16 @@
 """The demo school's care route (run after `seed_demo_meetings`; see `seed_demo_careroute`),
 every step through the route's own `move` and the actions a person would use:
 
-- the Groep 5 pupil whose registration is on the first pupil meeting's agenda is moved to
-  level 2 by their teacher, so the route tab has a history to show;
+- the Groep 5 pupils whose registrations the teacher submitted in `seed_demo_meetings` went
+  to level 2 by submitting them (the registration step): the one on the first pupil meeting's
+  agenda, and the one still waiting for an agenda;
+- the pupil discussed six weeks ago, whose pupil meeting concluded the group plan suffices,
+  is taken back to level 1 by the IB (goal reached), so no pupil waits at level 2 for nothing;
 - two more Groep 5 pupils were discussed in a pupil meeting five weeks ago that concluded an
-  IHP is needed: the first waits at level 2 for the IB to write and start the IHP (the step to
-  level 3); the second is at level 3 with a running IHP and five weeks of data points, ready
-  to be evaluated and — with the parents' consent — taken to the care team (level 4);
+  IHP is needed (their registrations, submitted before it, took them to level 2): the first
+  waits at level 2 for the IB to write and start the IHP (the step to level 3); the second is
+  at level 3 with a running IHP and five weeks of data points, ready to be evaluated and —
+  with the parents' consent — taken to the care team (level 4);
 - a third pupil of that meeting went the whole way: the IHP evaluated with too little result,
   registered for the care team with the parents' question and consent, the meeting report and
   the IHP selected for the external members, at level 4 with an open case on the next
@@ -21,11 +25,11 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership, Role, User
 from audit.history import acting_as
-from careroute import cases, consents, route
+from careroute import cases, consents, registration_step, route
 from careroute import ihp as ihps
-from careroute.models import ConsentDecision, ConsentHow, ConsentPurpose, RouteEvent
+from careroute.models import ConsentDecision, ConsentHow, ConsentPurpose, Level, RouteEvent
 from meetings import actions, registrations
-from meetings.models import MeetingKind, MeetingStatus, Registration
+from meetings.models import ItemOutcome, MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Group, Pupil, TestResult
 from schools.models import School, SchoolYear
 
@@ -106,42 +110,59 @@ def _ib(school: School) -> User | None:
 
 @transaction.atomic
 def seed() -> int:
-    """Returns how many route steps were made (0 when the school has a route already)."""
+    """Returns how many route steps were made (0 when the school's route has more than the
+    registration steps already)."""
     school = School.objects.filter(brin=DEMO_BRIN, dependance_code="").first()
     teacher = User.objects.filter(email=DEMO_TEACHER).first()
     if school is None or teacher is None:
         return 0
-    if RouteEvent.objects.filter(pupil__school=school).exists():
+    if (
+        RouteEvent.objects.filter(pupil__school=school)
+        .exclude(move=registration_step.STEP)
+        .exists()
+    ):
         return 0
-    registration = (
-        Registration.objects.submitted()
-        .filter(
-            school=school,
-            item__meeting__kind=MeetingKind.PUPIL,
-            item__meeting__status=MeetingStatus.PLANNED,
-        )
-        .select_related("pupil")
-        .order_by("submitted_at")
-        .first()
-    )
-    if registration is None:
-        return 0
-    with acting_as(teacher):
-        route.move(
-            pupil=registration.pupil,
-            move_name="register_pupil_meeting",
-            by=teacher,
-            reason="Aangemeld voor de leerlingbespreking van december.",
-        )
-    made = 1
     ib = _ib(school)
+    if ib is None:
+        return 0
     today = timezone.localdate()
+    made = _plan_suffices(school, ib, today)
     pupils = _pupils(school, today)
     # The first seven of the list are the pupil log's and the meetings demo's.
     chosen = _fitting(pupils[7:])
-    if ib is not None and chosen:
+    if chosen:
         with translation.override(settings.LANGUAGE_CODE):
             made += _ihp_route(school, ib, teacher, chosen, today)
+    return made
+
+
+def _plan_suffices(school: School, ib, today: datetime.date) -> int:
+    """The pupils at level 2 whose signed-off pupil meeting concluded the group plan suffices
+    go back to level 1 (goal reached), as the IB would after that meeting."""
+    items = (
+        MeetingItem.objects.filter(
+            meeting__school=school,
+            meeting__kind=MeetingKind.PUPIL,
+            meeting__status=MeetingStatus.SIGNED_OFF,
+            outcome=ItemOutcome.PLAN_SUFFICES,
+        )
+        .select_related("pupil")
+        .order_by("meeting__signed_off_at", "pk")
+    )
+    made = 0
+    with acting_as(ib):
+        for item in items:
+            if route.current_level(item.pupil) != Level.PUPIL_MEETING:
+                continue
+            route.move(
+                pupil=item.pupil,
+                move_name="goal_reached",
+                by=ib,
+                reason="De leerlingbespreking concludeerde dat de aanpak binnen het groepsplan "
+                "past.",
+                today=today,
+            )
+            made += 1
     return made
 
 
@@ -173,9 +194,11 @@ def _ihp_route(school: School, ib, teacher, pupils: list[Pupil], today: datetime
                 going_well=going_well.format(name=name),
                 by=teacher,
             )
-            registration = registrations.submit_registration(registration=registration, by=teacher)
-            route.move(pupil=pupil, move_name="register_pupil_meeting", by=teacher)
-            steps += 1
+            # Submitting it is the step to level 2 (before the meeting is signed off).
+            registration, event = registration_step.submit_registration(
+                registration=registration, by=teacher, today=today
+            )
+            steps += event is not None
         with acting_as(ib):
             item = registrations.attach_registration(
                 meeting=meeting, registration=registration, by=ib

@@ -4,7 +4,10 @@ Read it as the route table in domain.md ("entered when"). Every move locks the p
 row (made with the first move; unique per pupil), checks the table and the move's guard, and
 writes an append-only RouteEvent with the evidence as it was. Evidence counts only when it is
 newer than the pupil's latest entry into the level below the move's target (for a move up),
-so a pupil who went back down climbs again on fresh evidence.
+so a pupil who went back down climbs again on fresh evidence. Newer is a moment (a
+timestamp), not a day; an entry into level 2 by the registration step counts from the moment
+the registration was submitted. Submitting a registration takes the step to level 2 itself
+(careroute/registration_step.py).
 
 INTERFACE (used by the rest of careroute; filled in by the route slice):
 - `current_level(pupil) -> int`: 1 without a route row.
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,15 +88,18 @@ MOVES: dict[str, Move] = {
     for move in [
         Move(
             "register_pupil_meeting",
-            gettext_lazy("Registered for a pupil meeting"),
+            gettext_lazy("Register for a pupil meeting"),
             (_L.GROUP,),
             _L.PUPIL_MEETING,
             TEACHER_OR_IB,
-            gettext_lazy("a submitted registration for a pupil meeting with the question for help"),
+            gettext_lazy(
+                "a submitted registration for a pupil meeting with the question for help "
+                "(submitting it takes this step)"
+            ),
         ),
         Move(
             "start_ihp",
-            gettext_lazy("Individual plan (IHP) started"),
+            gettext_lazy("Start the IHP"),
             (_L.PUPIL_MEETING,),
             _L.IHP,
             IB,
@@ -126,7 +132,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             "case_closed",
-            gettext_lazy("Care-team case closed"),
+            gettext_lazy("Close the case"),
             (_L.CARE_TEAM,),
             _L.GROUP,
             IB,
@@ -143,7 +149,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             "hgd",
-            gettext_lazy("Diagnostics (HGD)"),
+            gettext_lazy("Start diagnostics (HGD)"),
             (_L.PUPIL_MEETING, _L.IHP, _L.CARE_TEAM, _L.REFERRAL),
             None,
             IB,
@@ -151,7 +157,7 @@ MOVES: dict[str, Move] = {
         ),
         Move(
             "zat",
-            gettext_lazy("Handover to the ZAT"),
+            gettext_lazy("Hand over to the ZAT"),
             (_L.CARE_TEAM,),
             None,
             IB,
@@ -193,6 +199,16 @@ def _day(moment: datetime.datetime | datetime.date) -> str:
     return date_format(moment, "j F Y")
 
 
+def _moment(moment: datetime.datetime) -> str:
+    """The moment as the person reads it: "7 december 2026 om 10:42". The evidence windows
+    compare moments, so what they name is a moment too, not only its day."""
+    moment = timezone.localtime(moment)
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(moment.date(), "j F Y"),
+        "time": time_format(moment.time(), "H:i"),
+    }
+
+
 def _snapshot(kind: str, obj, label: str, at) -> dict:
     found = {"kind": kind, "id": obj.pk, "label": label, "at": at.isoformat() if at else None}
     if hasattr(obj, "version"):
@@ -212,6 +228,29 @@ def entered_at(pupil: Pupil, level: int) -> datetime.datetime | None:
     return event.at if event else None
 
 
+def _evidence_since(pupil: Pupil, level: int) -> datetime.datetime | None:
+    """From when evidence for a move up out of `level` counts: the pupil's latest entry into
+    `level`, or, when that entry was the registration step, the moment the registration was
+    submitted (a pupil meeting signed off after the registration, before the step was taken,
+    counts). Compared as moments, never as days."""
+    event = (
+        RouteEvent.objects.filter(pupil=pupil, to_level=level)
+        .exclude(from_level=level)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    if event.move == "register_pupil_meeting":
+        submitted = [
+            datetime.datetime.fromisoformat(piece["at"])
+            for piece in event.evidence
+            if piece.get("kind") == "registration" and piece.get("at")
+        ]
+        return min([event.at, *submitted])
+    return event.at
+
+
 def _after(field_name: str, since: datetime.datetime | None) -> dict:
     return {} if since is None else {f"{field_name}__gt": since}
 
@@ -219,7 +258,7 @@ def _after(field_name: str, since: datetime.datetime | None) -> dict:
 def _missing(without: str, with_date: str, since: datetime.datetime | None) -> str:
     if since is None:
         return without
-    return with_date % {"date": _day(since)}
+    return with_date % {"date": _moment(since)}
 
 
 def _registration_evidence(pupil: Pupil, found: _Found) -> None:
@@ -245,14 +284,14 @@ def _registration_evidence(pupil: Pupil, found: _Found) -> None:
             "registration",
             registration,
             _("Registration for a pupil meeting, submitted on %(date)s")
-            % {"date": _day(registration.submitted_at)},
+            % {"date": _moment(registration.submitted_at)},
             registration.submitted_at,
         )
     )
 
 
 def _start_ihp_evidence(pupil: Pupil, found: _Found) -> None:
-    since = entered_at(pupil, Level.PUPIL_MEETING)
+    since = _evidence_since(pupil, Level.PUPIL_MEETING)
     item = (
         MeetingItem.objects.filter(
             pupil=pupil,

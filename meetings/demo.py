@@ -3,8 +3,10 @@
 school year, six care-team meetings spread over the year with the care team's members, and
 two pupil meetings. Made through the actions, so the history records all. Registrations by
 Groep 5's teacher: two submitted (one on the first pupil meeting's agenda with its growth
-document pre-filled, one waiting) and one draft. A few action points. Care-team meetings get
-their pupils from the care route.
+document pre-filled, one waiting) and one draft. They are submitted as the registration page
+submits them (`registrations.submit`), so the care route's step to level 2 is taken with each
+(careroute registers it). A few action points. Care-team meetings get their pupils from the
+care route.
 """
 
 import datetime
@@ -201,8 +203,8 @@ def _registrations(school: School, ib, today: datetime.date) -> None:
                 by=teacher,
             )
             if registration.tried:
-                registration = registrations.submit_registration(
-                    registration=registration, by=teacher
+                registration, _note = registrations.submit(
+                    registration=registration, by=teacher, today=today
                 )
             made.append(registration)
     meeting = (
@@ -262,7 +264,9 @@ def _past_pupil_meeting(school: School, ib, today: datetime.date) -> int:
             going_well=going_well.format(name=name),
             by=teacher,
         )
-        registration = registrations.submit_registration(registration=registration, by=teacher)
+        registration, _note = registrations.submit(
+            registration=registration, by=teacher, today=today
+        )
     meeting = actions.plan_meeting(
         school=school,
         kind=MeetingKind.PUPIL,

@@ -93,25 +93,30 @@ def registration_create(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, pupil=pupil, form=form)
     if form.is_valid():
+        note = ""
         try:
             with transaction.atomic():
                 registration = registrations.start_registration(
                     pupil=pupil, by=request.user, **form.values()
                 )
                 if form.wants_submit():
-                    registrations.submit_registration(registration=registration, by=request.user)
+                    registration, note = registrations.submit(
+                        registration=registration, by=request.user, today=actor.today
+                    )
         except ValidationError as problem:
             form.add_error(None, problem)
         else:
-            return _saved(request, registration, submitted=form.wants_submit())
+            return _saved(request, registration, submitted=form.wants_submit(), note=note)
     return _form_page(request, pupil=pupil, form=form, status=422)
 
 
-def _saved(request, registration: Registration, *, submitted: bool) -> HttpResponse:
+def _saved(request, registration: Registration, *, submitted: bool, note: str = "") -> HttpResponse:
     if submitted:
         messages.success(
             request, _("The registration has been submitted; the IB will put it on an agenda.")
         )
+        if note:
+            messages.success(request, note)
     else:
         messages.success(request, _("The registration has been saved as a draft."))
     return redirect("meetings:registration_detail", pk=registration.pk)
@@ -141,6 +146,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, pupil=pupil, form=form, registration=registration)
     if form.is_valid():
+        note = ""
         try:
             with transaction.atomic():
                 saved = registrations.save_registration(
@@ -150,13 +156,15 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
                 if form.wants_submit():
-                    registrations.submit_registration(registration=saved, by=request.user)
+                    saved, note = registrations.submit(
+                        registration=saved, by=request.user, today=actor.today
+                    )
         except registrations.StaleRegistration as stale:
             return _stale_registration(request, pupil, stale.current, url)
         except ValidationError as problem:
             form.add_error(None, problem)
         else:
-            return _saved(request, registration, submitted=form.wants_submit())
+            return _saved(request, registration, submitted=form.wants_submit(), note=note)
     elif "version" in form.errors:
         return _stale_registration(request, pupil, Registration.objects.get(pk=pk), url)
     return _form_page(request, pupil=pupil, form=form, registration=registration, status=422)

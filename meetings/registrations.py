@@ -9,10 +9,16 @@ Detaching: an item can be taken off a pupil meeting that is not signed off only 
 minutes are the pre-fill (the item's version is still 1: nobody has saved it). Once the IB
 has written in the growth document, the item is the meeting's record and stays; the
 registration then waits for nothing else.
+
+Submitting is also the care route's step from level 1 to level 2, and the route sits above
+meetings: the pages submit through `submit`, which calls the submitter the care route
+registers when it is ready (careroute.registration_step, registered in careroute/apps.py),
+so the registration and the step are one transaction. `submit_registration` is the submit
+alone.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -106,6 +112,27 @@ def submit_registration(*, registration: Registration, by) -> Registration:
     current.version += 1
     current.save()
     return current
+
+
+# The submitter registered by an app above meetings: (registration, by, today) ->
+# (registration, a line for the person or ""). None: the submit alone.
+_submitter: Callable[..., tuple[Registration, str]] | None = None
+
+
+def set_submitter(submitter: Callable[..., tuple[Registration, str]] | None) -> None:
+    global _submitter
+    _submitter = submitter
+
+
+@transaction.atomic
+def submit(
+    *, registration: Registration, by, today: datetime.date | None = None
+) -> tuple[Registration, str]:
+    """Submit a draft through the registered submitter (the care route: and take the step to
+    level 2). Returns the registration and what else happened, for the person ("": nothing)."""
+    if _submitter is None:
+        return submit_registration(registration=registration, by=by), ""
+    return _submitter(registration=registration, by=by, today=today)
 
 
 @transaction.atomic

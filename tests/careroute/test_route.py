@@ -411,9 +411,9 @@ def test_the_tab_shows_the_level_the_history_and_what_is_missing(world, ib, clie
     assert page.status_code == 200
     body = page.content.decode()
     assert 'aria-current="step"' in body
-    assert "Registered for a pupil meeting" in body  # the history
+    assert "Register for a pupil meeting" in body  # the history's step
     assert "Registration for a pupil meeting, submitted on" in body  # its evidence
-    assert "Individual plan (IHP) started" in body  # the next move, blocked
+    assert "Start the IHP" in body  # the next move, blocked
     assert "No pupil meeting signed off after" in body
     assert _move_url(world, "other_down") in body  # allowed now: a form
     assert _move_url(world, "start_ihp") not in body

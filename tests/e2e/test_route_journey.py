@@ -1,8 +1,9 @@
 """The care route from level 1 to 3 in the browser, by the people who take each step, every
-step refusing until its evidence exists: the teacher finds "registered for a pupil meeting"
-blocked, registers Sanne from her dossier and takes the step; the IB holds the pupil meeting
-that concludes an IHP is needed, finds "IHP started" blocked for want of a started IHP, writes
-the IHP (refused while incomplete), starts it and takes the step; the IB follows a goal with
+step refusing until its evidence exists: the teacher finds "register for a pupil meeting"
+blocked, registers Sanne from her dossier, and submitting the registration takes the step;
+the IB holds the pupil meeting that concludes an IHP is needed, finds "start the IHP" blocked
+for want of a started IHP, writes the IHP (refused while incomplete), starts it and takes the
+step; the IB follows a goal with
 data points (the chart), evaluates the IHP with too little result, and the step to the care
 team then names only what the care team itself needs. (Level 3 to 4: test_care_team_journey.)"""
 
@@ -19,8 +20,8 @@ from tests.e2e.session import log_in, log_out
 IB = "care_coordinator@school.example"
 TEACHER = "teacher@school.example"
 
-REGISTERED = "Aangemeld voor de leerlingbespreking"
-IHP_STARTED = "Individueel handelingsplan (IHP) gestart"
+REGISTER = "Aanmelden voor de leerlingbespreking"
+START_IHP = "IHP starten"
 TO_CARE_TEAM = "Naar het zorgteam"
 
 
@@ -78,16 +79,16 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     today = timezone.localdate()
     route_url = f"{live_server.url}/leerlingen/{pupil.pk}/route/"
 
-    # 1 -> 2: the teacher finds the step blocked, registers Sanne, and takes it.
+    # 1 -> 2: the teacher finds the step blocked, registers Sanne; submitting takes the step.
     log_in(page, live_server, TEACHER)
     page.goto(route_url)
     _expect_blocked(
-        page, REGISTERED, ["Er is geen ingediende aanmelding voor de leerlingbespreking."]
+        page, REGISTER, ["Er is geen ingediende aanmelding voor de leerlingbespreking."]
     )
-    expect(_move_card(page, IHP_STARTED)).to_have_count(0)  # not from level 1
+    expect(_move_card(page, START_IHP)).to_have_count(0)  # not from level 1
     axe_check()
 
-    page.get_by_role("link", name="Aanmelden voor leerlingbespreking").click()
+    page.get_by_role("link", name=REGISTER).click()
     page.get_by_label("Hulpvraag").fill("Sanne raakt bij rekenen de draad kwijt. Wat helpt?")
     page.get_by_label("Wat is al geprobeerd").fill("Verlengde instructie en een time-timer.")
     axe_check()
@@ -97,18 +98,20 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     draft_url = page.url
     page.goto(route_url)
     _expect_blocked(
-        page, REGISTERED, ["Er is geen ingediende aanmelding voor de leerlingbespreking."]
+        page, REGISTER, ["Er is geen ingediende aanmelding voor de leerlingbespreking."]
     )
     page.goto(draft_url)
     page.get_by_role("button", name="Aanmelding indienen").click()
     expect(page.get_by_text("De aanmelding is ingediend")).to_be_visible()
+    expect(page.get_by_text("staat nu op niveau 2 (leerlingbespreking)")).to_be_visible()
     assert Registration.objects.get(pupil=pupil).is_submitted
+    assert CareRoute.objects.get(pupil=pupil).level == 2
 
     page.goto(route_url)
-    _take_step(page, REGISTERED, 2, "leerlingbespreking")
-    assert CareRoute.objects.get(pupil=pupil).level == 2
+    expect(page.locator("[aria-current=step]")).to_contain_text("2")
+    expect(_move_card(page, REGISTER)).to_have_count(0)  # no button left to press
     # The IB starts the IHP: the teacher is offered no step from level 2.
-    expect(_move_card(page, IHP_STARTED)).to_have_count(0)
+    expect(_move_card(page, START_IHP)).to_have_count(0)
     log_out(page, "Teacher")
 
     # The IB holds the pupil meeting: it concludes an IHP is needed; signed off.
@@ -116,7 +119,7 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     page.goto(route_url)
     _expect_blocked(
         page,
-        IHP_STARTED,
+        START_IHP,
         [
             re.compile("Geen leerlingbespreking die na .* is vastgesteld, heeft geconcludeerd"),
             re.compile("geen individueel handelingsplan \\(IHP\\) gestart"),
@@ -142,7 +145,7 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     # 2 -> 3 is still blocked: the meeting is there, the started IHP is not.
     page.goto(route_url)
     _expect_blocked(
-        page, IHP_STARTED, [re.compile("geen individueel handelingsplan \\(IHP\\) gestart")]
+        page, START_IHP, [re.compile("geen individueel handelingsplan \\(IHP\\) gestart")]
     )
     axe_check()
 
@@ -219,7 +222,7 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     assert ihp.status == "active"
 
     page.goto(route_url)
-    _take_step(page, IHP_STARTED, 3, "individueel handelingsplan (IHP)")
+    _take_step(page, START_IHP, 3, "individueel handelingsplan (IHP)")
     assert CareRoute.objects.get(pupil=pupil).level == 3
     _expect_blocked(
         page,

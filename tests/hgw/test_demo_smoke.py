@@ -29,10 +29,25 @@ call_command("seed_demo_careroute", verbosity=0)
 call_command("seed_demo_careroute", verbosity=0)  # idempotent
 from careroute.models import IHP, CareRoute, CareTeamCase, DataPoint, RouteEvent
 from meetings.models import MeetingItem
-# One pupil registered (level 2), one waiting for the IHP (2), one with a running IHP (3),
-# one before the care team (4).
-assert sorted(CareRoute.objects.values_list("level", flat=True)) == [2, 2, 3, 4]
-assert RouteEvent.objects.count() == 7
+# Submitting a registration took each pupil to level 2: two still there (one on an agenda,
+# one waiting); one back at 1 after a pupil meeting found the group plan enough; one waiting
+# for the IHP (2), one with a running IHP (3), one before the care team (4).
+assert sorted(CareRoute.objects.values_list("level", flat=True)) == [1, 2, 2, 2, 3, 4]
+assert RouteEvent.objects.count() == 10
+# No pupil at level 2 whose signed-off pupil meeting no longer counts (the old trap): the
+# one whose meeting concluded an IHP is needed lacks only the started IHP.
+from accounts.models import User
+from careroute import route
+ib_user = User.objects.get(email="ib@demo.hgw.nl")
+waiting = [
+    found.pupil
+    for found in CareRoute.objects.filter(level=2).select_related("pupil")
+    if MeetingItem.objects.filter(
+        pupil=found.pupil, meeting__status="signed_off", outcome="ihp_needed"
+    ).exists()
+]
+assert len(waiting) == 1
+assert len(route.check(waiting[0], "start_ihp", actor_user=ib_user)) == 1
 assert sorted(IHP.objects.values_list("status", flat=True)) == ["active", "evaluated"]
 assert DataPoint.objects.filter(goal__ihp__status="active").count() >= 4
 case = CareTeamCase.objects.get()
