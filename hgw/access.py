@@ -537,11 +537,11 @@ def can_view_item(actor: Actor, item: MeetingItem, visible: set[int] | None = No
 
 def can_view_advice(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
     """A care-team item's advice, agreements and follow-up are sensitive: the IB of the
-    school sees them; the pupil's teacher once the IB has shared them; the director not
-    (reports only)."""
+    school sees them, and the director, a formal member of the care team (read only: the IB
+    minutes and shares); the pupil's teacher once the IB has shared them."""
     if item.meeting.school_id != getattr(actor.school, "pk", None):
         return False
-    if actor.has(Role.CARE_COORDINATOR):
+    if actor.has(Role.CARE_COORDINATOR, Role.DIRECTOR):
         return True
     if actor.has(Role.CARE_TEAM_MEMBER) and care_team_item_pupils(actor, [item]):
         # The care team's item of a meeting they attend, or one the IB selected for them.

@@ -101,6 +101,10 @@ def _render(request, item, *, form=None, addendum_form=None, current=None, statu
         "advice_withheld": meeting.kind == MeetingKind.CARE_TEAM
         and not access.can_view_advice(actor, item),
         "can_share": access.can_share_advice(actor, item),
+        # The IB, who will share the advice with the teacher once the minutes are signed off.
+        "can_share_later": meeting.kind == MeetingKind.CARE_TEAM
+        and item.shared_at is None
+        and access.can_minute_meeting(actor, meeting),
         "can_remove": meeting.kind == MeetingKind.GROUP and can_edit,
         "addenda": list(item.addenda.select_related("author").order_by("created_at", "pk")),
         "addendum_form": addendum_form
