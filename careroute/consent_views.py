@@ -126,9 +126,7 @@ def tab_context(request, actor, pupil, **extra) -> dict:
         if case.status == CaseStatus.OPEN:
             # The meetings the pupil is not on yet.
             agenda_form = AgendaForm(
-                meetings=cases.upcoming_care_team_meetings(pupil.school_id).exclude(
-                    items__pupil=pupil
-                )
+                meetings=cases.agenda_meetings(case).exclude(items__pupil=pupil)
             )
             monitoring_form = MonitoringForm()
     context = {
