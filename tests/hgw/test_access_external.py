@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from careroute import cases
-from meetings import actions
+from meetings import action_points, actions
 from tests.careroute import care_team
 from tests.hgw.test_access_matrix import _hgd, _ihp, _opp, _pupil_meeting
 
@@ -210,12 +210,23 @@ def test_every_link_on_the_members_pages_opens_for_them(world, client_for, setti
         seen_version=item.version,
         by=care_team.ib(world),
     )
+    # An action of the meeting about the pupil, owned by the member ("My actions").
+    action_points.add_action_point(
+        meeting=meeting,
+        description="Logopedist benaderen",
+        owner=world.users["care_team_member"],
+        due_date=meeting.date + datetime.timedelta(days=14),
+        item=item,
+        by=care_team.ib(world),
+        today=meeting.date,
+    )
     client = client_for("care_team_member")
     pages = [
         reverse("home"),
         reverse("meetings:meeting_detail", args=[meeting.pk]),
         reverse("meetings:item_detail", args=[item.pk]),
         reverse("careroute:pupil_documents", args=[world.pupil.pk]),
+        reverse("meetings:my_actions"),
     ]
 
     def walk():
