@@ -141,6 +141,8 @@ def _tab_page(request, case, status: int, **forms) -> HttpResponse:
 @require_POST
 def case_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_or_404(request, pk)
+    # Any planned care-team meeting of the school is looked up, so that the action answers
+    # one the case cannot go on (e.g. before it was opened) with its own message.
     form = AgendaForm(
         request.POST, meetings=cases.upcoming_care_team_meetings(case.pupil.school_id)
     )
@@ -154,6 +156,7 @@ def case_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The pupil has been put on the agenda."))
             return redirect(dossier_tab_url(case.pupil_id))
+    form.offer(cases.agenda_meetings(case).exclude(items__pupil=case.pupil))
     return _tab_page(request, case, 422, agenda_form=form)
 
 

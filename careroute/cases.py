@@ -266,8 +266,16 @@ def upcoming_care_team_meetings(school):
     ).order_by("date", "pk")
 
 
+def agenda_meetings(case: CareTeamCase):
+    """The care-team meetings the case can be put on: not signed off, and on or after the day
+    the case was opened (a meeting held before cannot have discussed it)."""
+    return upcoming_care_team_meetings(case.pupil.school_id).filter(date__gte=case.opened_on)
+
+
 @transaction.atomic
 def put_on_agenda(*, case: CareTeamCase, meeting: Meeting, by) -> MeetingItem:
+    """The case on a care-team meeting's agenda, its item starting from the registration's
+    question (formulated with the parents) and naming the documents selected."""
     current = _locked_case(case)
     if current.status != CaseStatus.OPEN:
         raise ValidationError(_("Only an open case can be put on an agenda."))
@@ -279,12 +287,23 @@ def put_on_agenda(*, case: CareTeamCase, meeting: Meeting, by) -> MeetingItem:
         )
     if not upcoming_care_team_meetings(pupil.school_id).filter(pk=meeting.pk).exists():
         raise ValidationError(_("Choose a planned care-team meeting of the school."))
+    if meeting.date < current.opened_on:
+        raise ValidationError(
+            _("The case was opened on %(date)s: choose a care-team meeting on or after that day.")
+            % {"date": _date(current.opened_on)}
+        )
     titles = list(
         CaseDocument.objects.filter(registration=current.registration)
         .order_by("selected_at", "pk")
         .values_list("title", flat=True)
     )
-    return meeting_actions.add_care_team_item(meeting=meeting, pupil=pupil, documents=titles, by=by)
+    return meeting_actions.add_care_team_item(
+        meeting=meeting,
+        pupil=pupil,
+        documents=titles,
+        question=current.registration.question,
+        by=by,
+    )
 
 
 @transaction.atomic

@@ -170,6 +170,10 @@ class AgendaForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.meetings = {m.pk: m for m in meetings}
+        self.offer(self.meetings.values())
+
+    def offer(self, meetings) -> None:
+        """The meetings the picker shows (after a refusal: those the case can go on)."""
         self.fields["meeting"].choices = [
-            (m.pk, f"{m.date:%d-%m-%Y} · {m.title}") for m in self.meetings.values()
+            (m.pk, f"{m.date:%d-%m-%Y} · {m.title}") for m in meetings
         ]

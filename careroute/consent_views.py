@@ -70,9 +70,11 @@ def _external_page(request, actor, pupil) -> HttpResponse:
         .select_related("meeting_item__meeting", "hgd_request")
         .order_by("selected_at", "pk")
     )
+    # The items of the care-team meetings they attend: their pages (a selected item is
+    # among the documents, as its report).
     items = list(
-        access.care_team_items_visible(actor)
-        .filter(pupil=pupil, meeting__kind=MeetingKind.CARE_TEAM)
+        access.care_team_items_attended(actor)
+        .filter(pupil=pupil)
         .select_related("meeting")
         .order_by("-meeting__date", "-pk")
     )
@@ -124,9 +126,7 @@ def tab_context(request, actor, pupil, **extra) -> dict:
         if case.status == CaseStatus.OPEN:
             # The meetings the pupil is not on yet.
             agenda_form = AgendaForm(
-                meetings=cases.upcoming_care_team_meetings(pupil.school_id).exclude(
-                    items__pupil=pupil
-                )
+                meetings=cases.agenda_meetings(case).exclude(items__pupil=pupil)
             )
             monitoring_form = MonitoringForm()
     context = {

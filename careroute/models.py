@@ -7,9 +7,12 @@ The transition table and its guards live in `careroute/route.py`; every move goe
 `careroute.route.move`, which locks the route row. A pupil without a route row is at level 1.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import pupil_history
@@ -239,6 +242,11 @@ class CareTeamCase(models.Model):
     def can_close(self) -> bool:
         """A case is closed after its monitoring period."""
         return self.status == CaseStatus.MONITORING
+
+    @property
+    def opened_on(self) -> datetime.date:
+        """The day the case was opened: no care-team meeting before it can discuss it."""
+        return timezone.localtime(self.opened_at).date()
 
 
 class DocumentKind(models.TextChoices):

@@ -511,23 +511,28 @@ def can_prepare_meeting(actor: Actor, meeting: Meeting) -> bool:
 
 
 def item_pupils_visible(actor: Actor, items: list[MeetingItem]) -> set[int]:
-    """The ids of the pupils on `items` whose names the actor may see (learning data: the
-    IB and the director all, a teacher their own pupils). One query for any number."""
+    """The ids of the pupils on `items` whose names and items the actor may see on the
+    meetings' pages (learning data: the IB and the director all, a teacher their own pupils;
+    a care-team member those on the care-team meetings they attend). One query for any
+    number."""
     pupil_ids = {item.pupil_id for item in items}
     if not pupil_ids:
         return set()
     visible = pupils_visible(actor, Category.LEARNING).filter(pk__in=pupil_ids)
     found = set(visible.values_list("pk", flat=True))
     if actor.has(Role.CARE_TEAM_MEMBER) and pupil_ids - found:
-        # A care-team member: only through the care route (see `care_team_items_visible`).
-        found |= care_team_item_pupils(actor, items)
+        # A care-team member: only through the care route, and only the items of the meetings
+        # they attend (a document selected for them is read as its report: see
+        # `can_download_item_report`).
+        found |= care_team_item_pupils(actor, items, attended_only=True)
     return found
 
 
 def can_view_item(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
-    """An item's minutes (the notes, the growth document, the outcome, the care team's
-    question): whoever may see the pupil's learning data at the meeting's school. `visible`:
-    the ids `item_pupils_visible` gave for a list the item is in (saves a query per item)."""
+    """An item's page with its minutes (the notes, the growth document, the outcome, the care
+    team's question): whoever may see the pupil's learning data at the meeting's school; a
+    care-team member the items of the care-team meetings they attend. `visible`: the ids
+    `item_pupils_visible` gave for a list the item is in (saves a query per item)."""
     if item.meeting.school_id != getattr(actor.school, "pk", None):
         return False
     if visible is None:
@@ -537,11 +542,11 @@ def can_view_item(actor: Actor, item: MeetingItem, visible: set[int] | None = No
 
 def can_view_advice(actor: Actor, item: MeetingItem, visible: set[int] | None = None) -> bool:
     """A care-team item's advice, agreements and follow-up are sensitive: the IB of the
-    school sees them; the pupil's teacher once the IB has shared them; the director not
-    (reports only)."""
+    school sees them, and the director, a formal member of the care team (read only: the IB
+    minutes and shares); the pupil's teacher once the IB has shared them."""
     if item.meeting.school_id != getattr(actor.school, "pk", None):
         return False
-    if actor.has(Role.CARE_COORDINATOR):
+    if actor.has(Role.CARE_COORDINATOR, Role.DIRECTOR):
         return True
     if actor.has(Role.CARE_TEAM_MEMBER) and care_team_item_pupils(actor, [item]):
         # The care team's item of a meeting they attend, or one the IB selected for them.
@@ -566,13 +571,17 @@ def can_download_item_report(
     actor: Actor, item: MeetingItem, visible: set[int] | None = None
 ) -> bool:
     """A signed-off pupil or care-team item's report (filed in the pupil's dossier): whoever
-    may read the whole item; for a care-team item that includes its advice."""
+    may read the whole item; for a care-team item that includes its advice. A care-team
+    member also reads the report of an item the IB selected for their case (the document
+    only: its page stays closed to them)."""
     meeting = item.meeting
     if meeting.status != MeetingStatus.SIGNED_OFF or meeting.kind == MeetingKind.GROUP:
         return False
     if meeting.kind == MeetingKind.CARE_TEAM:
         return can_view_advice(actor, item, visible)
-    return can_view_item(actor, item, visible)
+    if can_view_item(actor, item, visible):
+        return True
+    return actor.has(Role.CARE_TEAM_MEMBER) and bool(care_team_item_pupils(actor, [item]))
 
 
 def can_download_meeting_report(actor: Actor, meeting: Meeting) -> bool:
@@ -913,9 +922,28 @@ def care_team_pupils_visible(actor: Actor) -> QuerySet[Pupil]:
     return Pupil.objects.filter(pk__in=_consented_cases(actor).values("pupil_id"))
 
 
+def _attended_care_team_meetings(actor: Actor):
+    return Meeting.objects.filter(
+        school=actor.school, kind=MeetingKind.CARE_TEAM, attendees__user=actor.user
+    ).values("pk")
+
+
+def care_team_items_attended(actor: Actor) -> QuerySet[MeetingItem]:
+    """The items a care-team member opens as pages: their consented pupils' items of the
+    care-team meetings they attend."""
+    if actor.school is None or not actor.has(Role.CARE_TEAM_MEMBER):
+        return MeetingItem.objects.none()
+    return MeetingItem.objects.filter(
+        meeting__in=_attended_care_team_meetings(actor),
+        meeting__school=actor.school,
+        pupil__in=care_team_pupils_visible(actor),
+    )
+
+
 def care_team_items_visible(actor: Actor) -> QuerySet[MeetingItem]:
     """The meeting items a care-team member may read, of their consented pupils: the items of
-    care-team meetings they attend, and the items the IB selected as documents for the case."""
+    care-team meetings they attend (as pages), and the items the IB selected as documents for
+    the case (as their reports only)."""
     from careroute.models import CaseDocument
 
     if actor.school is None or not actor.has(Role.CARE_TEAM_MEMBER):
@@ -923,22 +951,23 @@ def care_team_items_visible(actor: Actor) -> QuerySet[MeetingItem]:
     selected = CaseDocument.objects.filter(
         registration__case__in=_consented_cases(actor), meeting_item__isnull=False
     ).values("meeting_item_id")
-    attended = Meeting.objects.filter(
-        school=actor.school, kind=MeetingKind.CARE_TEAM, attendees__user=actor.user
-    ).values("pk")
     return MeetingItem.objects.filter(
-        Q(meeting__in=attended) | Q(pk__in=selected),
+        Q(meeting__in=_attended_care_team_meetings(actor)) | Q(pk__in=selected),
         meeting__school=actor.school,
         pupil__in=care_team_pupils_visible(actor),
     )
 
 
-def care_team_item_pupils(actor: Actor, items: list[MeetingItem]) -> set[int]:
-    """The ids of the pupils on `items` a care-team member may see there (one query)."""
+def care_team_item_pupils(
+    actor: Actor, items: list[MeetingItem], *, attended_only: bool = False
+) -> set[int]:
+    """The ids of the pupils on `items` a care-team member may read there (one query); with
+    `attended_only`, on the items they may open as pages."""
     item_ids = {item.pk for item in items if item.pk is not None}
     if not item_ids or not actor.has(Role.CARE_TEAM_MEMBER):
         return set()
-    found = care_team_items_visible(actor).filter(pk__in=item_ids)
+    readable = care_team_items_attended if attended_only else care_team_items_visible
+    found = readable(actor).filter(pk__in=item_ids)
     return set(found.values_list("pupil_id", flat=True))
 
 

@@ -329,9 +329,13 @@ def _check_care_team_agenda(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def add_care_team_item(*, meeting: Meeting, pupil: Pupil, documents: list[str], by) -> MeetingItem:
+def add_care_team_item(
+    *, meeting: Meeting, pupil: Pupil, documents: list[str], by, question: str = ""
+) -> MeetingItem:
     """Put a pupil on a care-team meeting's agenda, with the names of the documents supplied
-    (kept as they are now). Called by the care route, which decides who may be put on it."""
+    (kept as they are now) and the question for the care team to start from (the one
+    formulated with the parents; the IB may sharpen it on the item). Called by the care
+    route, which decides who may be put on it and when."""
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_care_team_agenda(current)
     if pupil.school_id != current.school_id:
@@ -348,6 +352,7 @@ def add_care_team_item(*, meeting: Meeting, pupil: Pupil, documents: list[str], 
                 pupil=pupil,
                 position=last + 1,
                 documents=list(documents),
+                question=(question or "").strip(),
                 created_by=by,
             )
     except IntegrityError:

@@ -29,10 +29,7 @@ EDITED_HERE = {
 ADVICE_FIELDS = ["advice", "agreements", "follow_up"]
 
 
-def get_item_or_404(request: HttpRequest, pk: int) -> MeetingItem:
-    """The item, for whoever may see its pupil's learning data at the meeting's school: the
-    IB and the director, and the pupil's teacher even when they did not attend (a care-team
-    member through the care route, later)."""
+def _item_or_404(request: HttpRequest, pk: int, allowed) -> MeetingItem:
     actor = access.actor_for(request)
     try:
         item = MeetingItem.objects.select_related(
@@ -45,10 +42,23 @@ def get_item_or_404(request: HttpRequest, pk: int) -> MeetingItem:
         ).get(pk=pk, meeting__school=actor.school)
     except MeetingItem.DoesNotExist:
         raise Http404 from None
-    if not access.can_view_item(actor, item):
+    if not allowed(actor, item):
         raise Http404
     access.note_pupils(request, [item.pupil_id])
     return item
+
+
+def get_item_or_404(request: HttpRequest, pk: int) -> MeetingItem:
+    """The item's page, for whoever may see its pupil's learning data at the meeting's
+    school: the IB and the director, and the pupil's teacher even when they did not attend;
+    a care-team member the items of the care-team meetings they attend."""
+    return _item_or_404(request, pk, access.can_view_item)
+
+
+def get_item_report_or_404(request: HttpRequest, pk: int) -> MeetingItem:
+    """The item as a document (its report), for whoever may download it: also a care-team
+    member for an item the IB selected for their case, whose page stays closed to them."""
+    return _item_or_404(request, pk, access.can_download_item_report)
 
 
 def _label(item: MeetingItem, name: str) -> str:
@@ -93,6 +103,8 @@ def _render(request, item, *, form=None, addendum_form=None, current=None, statu
         "meeting": meeting,
         "pupil": item.pupil,
         "fields": shown_fields(actor, item),
+        # The pupil's dossier (tab "besprekingen"): not the care team's external member's.
+        "can_open_dossier": access.can_view(actor, item.pupil, access.Category.LEARNING),
         "form": form or (_form(item) if can_edit else None),
         "current": current,
         "current_fields": shown_fields(actor, current) if current else None,
@@ -101,6 +113,10 @@ def _render(request, item, *, form=None, addendum_form=None, current=None, statu
         "advice_withheld": meeting.kind == MeetingKind.CARE_TEAM
         and not access.can_view_advice(actor, item),
         "can_share": access.can_share_advice(actor, item),
+        # The IB, who will share the advice with the teacher once the minutes are signed off.
+        "can_share_later": meeting.kind == MeetingKind.CARE_TEAM
+        and item.shared_at is None
+        and access.can_minute_meeting(actor, meeting),
         "can_remove": meeting.kind == MeetingKind.GROUP and can_edit,
         "addenda": list(item.addenda.select_related("author").order_by("created_at", "pk")),
         "addendum_form": addendum_form

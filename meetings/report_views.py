@@ -14,7 +14,7 @@ from groupplans.export_views import page_furniture_css
 from hgw import access
 from hgw.downloads import attachment
 from hgw.pdf import render_pdf, static_file_url
-from meetings.item_views import get_item_or_404, shown_fields
+from meetings.item_views import get_item_report_or_404, shown_fields
 from meetings.models import AGENDA, ActionPoint, Meeting, MeetingItem, MeetingKind, Minutes
 from pupils.models import Enrolment
 
@@ -45,7 +45,8 @@ def _action_points(actor, meeting: Meeting, item: MeetingItem | None = None):
         points = points.filter(item=item)
     points = list(points.order_by("due_date", "pk"))
     items = [point.item for point in points if point.item_id]
-    visible = access.item_pupils_visible(actor, items)
+    # In one pupil's report every point is about that pupil, whom the reader may see.
+    visible = {item.pupil_id} if item else access.item_pupils_visible(actor, items)
     return [(point, point.item_id and point.item.pupil_id in visible) for point in points]
 
 
@@ -85,9 +86,7 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
     """One pupil's report of a signed-off pupil meeting (registration, growth document,
     outcome) or care-team meeting (question, documents, advice, agreements, follow-up)."""
     actor = access.actor_for(request)
-    item = get_item_or_404(request, pk)
-    if not access.can_download_item_report(actor, item):
-        raise Http404
+    item = get_item_report_or_404(request, pk)
     meeting = item.meeting
     enrolment = (
         Enrolment.objects.running_on(meeting.date)

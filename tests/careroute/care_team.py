@@ -4,6 +4,8 @@ care-team meetings the care-team member attends."""
 
 import datetime
 
+from django.utils import timezone
+
 from careroute import consents
 from careroute.models import CareTeamCase, CareTeamRegistration
 from meetings import actions
@@ -26,9 +28,20 @@ def registration(world, pupil=None) -> CareTeamRegistration:
 
 
 def case(world, pupil=None) -> CareTeamCase:
+    """The pupil's case, opened on the first day of the school year (before every care-team
+    meeting these tests plan: none before the opening can take the case)."""
     found = registration(world, pupil)
     existing = CareTeamCase.objects.filter(registration=found).first()
-    return existing or CareTeamCase.objects.create(pupil=found.pupil, registration=found)
+    return existing or opened_on(
+        CareTeamCase.objects.create(pupil=found.pupil, registration=found), day(world, 0)
+    )
+
+
+def opened_on(found: CareTeamCase, when: datetime.date) -> CareTeamCase:
+    """The case as opened on `when` (the route opens it at the moment of the step)."""
+    found.opened_at = timezone.make_aware(datetime.datetime.combine(when, datetime.time(9)))
+    found.save(update_fields=["opened_at"])
+    return found
 
 
 def decide(world, decision="given", guardian=None, pupil=None, **extra):

@@ -103,6 +103,73 @@ def test_the_agenda_item_names_the_selected_documents(world):
     assert item.documents == [document.title]
 
 
+def test_a_meeting_before_the_case_was_opened_cannot_take_the_case(world):
+    case = care_team.opened_on(care_team.case(world), care_team.day(world, 60))
+    care_team.decide(world)
+    before = care_team.care_team_meeting(world, offset=30)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        cases.put_on_agenda(case=case, meeting=before, by=care_team.ib(world))
+    message = " ".join(refused.value.messages)
+    assert "opened on" in message and care_team.day(world, 60).strftime("%d-%m-%Y") in message
+    assert not before.items.exists()
+    # The day it was opened is fine.
+    same_day = care_team.care_team_meeting(world, offset=60)
+    assert cases.put_on_agenda(case=case, meeting=same_day, by=care_team.ib(world)).pupil == (
+        world.pupil
+    )
+
+
+def test_the_documents_tab_offers_only_meetings_from_the_cases_opening_day(world, client_for):
+    case = care_team.opened_on(care_team.case(world), care_team.day(world, 60))
+    care_team.decide(world)
+    before = care_team.care_team_meeting(world, offset=30)
+    after = care_team.care_team_meeting(world, offset=90)
+    url = reverse("pupil_dossier_tab", args=[world.pupil.pk, "documenten"])
+    body = client_for("care_coordinator").get(url).content.decode()
+    assert f'<option value="{after.pk}"' in body
+    assert f'<option value="{before.pk}"' not in body
+    assert case.opened_on == care_team.day(world, 60)
+
+
+def test_putting_the_case_on_an_earlier_meeting_by_a_forged_post_is_refused_with_a_message(
+    world, client_for
+):
+    case = care_team.opened_on(care_team.case(world), care_team.day(world, 60))
+    care_team.decide(world)
+    before = care_team.care_team_meeting(world, offset=30)
+    after = care_team.care_team_meeting(world, offset=90)
+    response = client_for("care_coordinator").post(
+        reverse("careroute:case_agenda", args=[case.pk]), {"meeting": before.pk}
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert f"De casus is geopend op {care_team.day(world, 60):%d-%m-%Y}" in body
+    assert "alert-danger" in body
+    assert not MeetingItem.objects.exists()
+    # The picker offers again only what the case can go on.
+    assert f'<option value="{after.pk}"' in body
+    assert f'<option value="{before.pk}"' not in body
+
+
+def test_the_care_team_item_starts_with_the_question_formulated_with_the_parents(world, client_for):
+    case = care_team.case(world)
+    care_team.decide(world)
+    meeting = care_team.care_team_meeting(world, offset=60)
+    client_for("care_coordinator").post(
+        reverse("careroute:case_agenda", args=[case.pk]), {"meeting": meeting.pk}
+    )
+    item = meeting.items.get()
+    assert item.question == case.registration.question == "Hoe helpen we Sanne bij het lezen?"
+    # The IB sees it in the form on the item's page; the external member who attends reads it.
+    ib_page = client_for("care_coordinator").get(reverse("meetings:item_detail", args=[item.pk]))
+    assert "Hoe helpen we Sanne bij het lezen?" in ib_page.content.decode()
+    member_page = client_for("care_team_member").get(
+        reverse("meetings:item_detail", args=[item.pk])
+    )
+    assert member_page.status_code == 200
+    assert "Hoe helpen we Sanne bij het lezen?" in member_page.content.decode()
+
+
 def test_a_signed_off_meeting_cannot_take_the_pupil(world):
     case = care_team.case(world)
     care_team.decide(world)

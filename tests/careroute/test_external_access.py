@@ -25,7 +25,6 @@ def _selected_earlier_item(world, case):
 def _urls(world, item, selected):
     return [
         reverse("meetings:item_detail", args=[item.pk]),
-        reverse("meetings:item_detail", args=[selected.pk]),
         reverse("meetings:item_report", args=[selected.pk]),
         reverse("careroute:pupil_documents", args=[world.pupil.pk]),
     ]
@@ -39,6 +38,8 @@ def test_the_member_sees_the_item_and_the_selected_documents_with_consent(world,
         assert client.get(url).status_code == 200, url
     page = client.get(reverse("careroute:pupil_documents", args=[world.pupil.pk]))
     assert reverse("meetings:item_report", args=[selected.pk]) in page.content.decode()
+    # The selected item is the document only: its page stays closed.
+    assert client.get(reverse("meetings:item_detail", args=[selected.pk])).status_code == 404
     # Their own dossier access does not come with it.
     assert client.get(reverse("pupil_dossier", args=[world.pupil.pk])).status_code == 404
 

@@ -3,6 +3,8 @@ pupil-data URLs of a pupil with an open care-team case, walked before and after 
 withdraw their consent (and after the case closes)."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,9 +12,21 @@ from django.utils import timezone
 
 from audit.models import AccessLogEntry
 from careroute import cases
-from meetings import actions
+from meetings import action_points, actions
 from tests.careroute import care_team
-from tests.hgw.test_access_matrix import _hgd, _ihp, _opp
+from tests.hgw.test_access_matrix import _hgd, _ihp, _opp, _pupil_meeting
+
+
+def _signed_off_pupil_meeting_item(world):
+    """The pupil's item of a pupil meeting (the member does not attend), its growth document
+    concluded and the meeting signed off."""
+    ib = care_team.ib(world)
+    meeting = _pupil_meeting(world)
+    item = meeting.items.get()
+    actions.save_item(item=item, values={"outcome": "ihp_needed"}, seen_version=item.version, by=ib)
+    actions.mark_held(meeting=meeting, by=ib, today=meeting.date)
+    actions.sign_off(meeting=meeting, by=ib)
+    return item
 
 
 @pytest.fixture
@@ -25,6 +39,13 @@ def setting(world):
     care_team.sign_off(world, earlier)
     cases.select_document(
         registration=case.registration, kind="meeting_item", pk=selected.pk, by=care_team.ib(world)
+    )
+    pupil_item = _signed_off_pupil_meeting_item(world)
+    cases.select_document(
+        registration=case.registration,
+        kind="meeting_item",
+        pk=pupil_item.pk,
+        by=care_team.ib(world),
     )
     # An IHP, the OPP and a diagnostics report selected; an earlier IHP is not.
     unselected = _ihp(world, "evaluated")
@@ -42,6 +63,10 @@ def setting(world):
     return case, meeting, item, selected
 
 
+def _pupil_item(world):
+    return _pupil_meeting(world).items.get()
+
+
 def _walk(world, item, selected) -> dict[str, str]:
     pupil = world.pupil.pk
     ihp_selected, ihp_other = _ihp(world, "active").pk, _ihp(world, "evaluated").pk
@@ -56,6 +81,16 @@ def _walk(world, item, selected) -> dict[str, str]:
         "item_detail (attended meeting)": reverse("meetings:item_detail", args=[item.pk]),
         "item_detail (selected document)": reverse("meetings:item_detail", args=[selected.pk]),
         "item_report (selected document)": reverse("meetings:item_report", args=[selected.pk]),
+        "item_detail (selected pupil meeting)": reverse(
+            "meetings:item_detail", args=[_pupil_item(world).pk]
+        ),
+        "growth_document (selected pupil meeting)": reverse(
+            "meetings:growth_document",
+            args=[_pupil_item(world).meeting_id, _pupil_item(world).pk],
+        ),
+        "item_report (selected pupil meeting)": reverse(
+            "meetings:item_report", args=[_pupil_item(world).pk]
+        ),
         "pupil_documents": reverse("careroute:pupil_documents", args=[pupil]),
         "pupil_dossier": reverse("pupil_dossier", args=[pupil]),
         "pupil_dossier_tab documenten": reverse("pupil_dossier_tab", args=[pupil, "documenten"]),
@@ -64,11 +99,13 @@ def _walk(world, item, selected) -> dict[str, str]:
     }
 
 
-# With consent: what the member may open (everything else stays 404: no dossier).
+# With consent: what the member may open (everything else stays 404: no dossier). The item
+# of the care-team meeting they attend opens as a page; a meeting item selected for them (of a
+# pupil meeting or a care-team meeting they did not attend) only as its report.
 WITH_CONSENT = {
     "item_detail (attended meeting)": 200,
-    "item_detail (selected document)": 200,
     "item_report (selected document)": 200,
+    "item_report (selected pupil meeting)": 200,
     "pupil_documents": 200,
     # The selected documents as files, never their pages (where the school works on them).
     "ihp_pdf (selected)": 200,
@@ -122,12 +159,16 @@ def test_the_documents_page_links_each_selected_document(world, client_for, sett
     body = page.content.decode()
     for url in [
         reverse("meetings:item_report", args=[selected.pk]),
+        reverse("meetings:item_report", args=[_pupil_item(world).pk]),
         reverse("careroute:ihp_pdf", args=[_ihp(world, "active").pk]),
         reverse("careroute:opp_pdf", args=[_opp(world).pk]),
         reverse("careroute:hgd_report", args=[_hgd(world).pk]),
     ]:
         assert f'href="{url}"' in body, url
     assert reverse("careroute:ihp_pdf", args=[_ihp(world, "evaluated").pk]) not in body
+    # A selected item opens as the document only, never as the page the school works on.
+    for pk in (selected.pk, _pupil_item(world).pk):
+        assert f'href="{reverse("meetings:item_detail", args=[pk])}"' not in body, pk
 
 
 def test_the_members_home_lists_their_pupils_until_consent_falls(world, client_for, setting):
@@ -151,3 +192,70 @@ def test_the_members_home_lists_their_pupils_until_consent_falls(world, client_f
     care_team.decide(world, decision="withdrawn")
     body = client.get(reverse("home")).content.decode()
     assert world.pupil.full_name not in body and documents not in body
+
+
+def _internal_links(body: str) -> set[str]:
+    links = {html.unescape(href) for href in re.findall(r'href="(/[^"]*)"', body)}
+    return {link for link in links if not link.startswith("/static/")}
+
+
+def test_every_link_on_the_members_pages_opens_for_them(world, client_for, setting):
+    """The member's home, the care-team meeting they attend, its item and the documents
+    page: every link on them leads somewhere the member may go (before and after the meeting
+    is signed off, when the item's report appears)."""
+    _case, meeting, item, _selected = setting
+    actions.save_item(
+        item=item,
+        values={"advice": "Inzet logopedie"},
+        seen_version=item.version,
+        by=care_team.ib(world),
+    )
+    # An action of the meeting about the pupil, owned by the member ("My actions").
+    action_points.add_action_point(
+        meeting=meeting,
+        description="Logopedist benaderen",
+        owner=world.users["care_team_member"],
+        due_date=meeting.date + datetime.timedelta(days=14),
+        item=item,
+        by=care_team.ib(world),
+        today=meeting.date,
+    )
+    client = client_for("care_team_member")
+    pages = [
+        reverse("home"),
+        reverse("meetings:meeting_detail", args=[meeting.pk]),
+        reverse("meetings:item_detail", args=[item.pk]),
+        reverse("careroute:pupil_documents", args=[world.pupil.pk]),
+        reverse("meetings:my_actions"),
+    ]
+
+    def walk():
+        links = set()
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            links |= _internal_links(response.content.decode())
+        assert reverse("meetings:item_detail", args=[item.pk]) in links
+        for link in sorted(links):
+            assert client.get(link).status_code < 400, link
+        return links
+
+    before = walk()
+    care_team.sign_off(world, meeting)
+    after = walk()
+    assert reverse("meetings:item_report", args=[item.pk]) in after - before
+
+
+def test_the_member_is_not_told_they_can_share_the_advice(world, client_for, setting):
+    _case, _meeting, item, _selected = setting
+    actions.save_item(
+        item=item,
+        values={"advice": "Inzet logopedie"},
+        seen_version=item.version,
+        by=care_team.ib(world),
+    )
+    body = client_for("care_team_member").get(reverse("meetings:item_detail", args=[item.pk]))
+    text = body.content.decode()
+    assert "Inzet logopedie" in text
+    assert "u kunt het delen" not in text and "it can be shared" not in text
+    assert reverse("meetings:item_share", args=[item.pk]) not in text

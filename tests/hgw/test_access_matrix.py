@@ -861,7 +861,8 @@ MATRIX: dict[str, Entry] = {
     ),
     # A pupil on an agenda: whoever sees the pupil's learning data reads the item; the IB
     # zooms in, minutes, shares advice, adds addenda. A care-team item's advice (and with it
-    # its report) is the IB's until shared; the director reads the group meeting's report.
+    # its report) is read by the IB and the director (a formal member of the care team, read
+    # only), by the teacher once shared; the director reads the group meeting's report.
     # The IB says who is at a meeting (a guest here; the list is the meeting's page).
     "meetings:attendee_add": Entry(
         _only({"care_coordinator": 302}),
@@ -891,7 +892,9 @@ MATRIX: dict[str, Entry] = {
         method="post",
         data={"text": "Correctie"},
     ),
-    "meetings:item_report": Entry(_only({"care_coordinator": 200}), kwargs=care_team_item),
+    "meetings:item_report": Entry(
+        _only({"care_coordinator": 200, "director": 200}), kwargs=care_team_item
+    ),
     "meetings:meeting_report": Entry(_only(MEETING_READERS), kwargs=signed_off_meeting),
     "meetings:pupil_meetings": Entry(_only(MEETING_READERS), kwargs=pupil),
     "meetings:group_meetings": Entry(_only(MEETING_READERS), kwargs=group),

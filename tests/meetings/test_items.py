@@ -242,15 +242,61 @@ def test_the_teacher_sees_the_care_teams_advice_only_once_the_ib_shares_it(
     )
 
 
-def test_the_director_never_reads_care_team_advice(signed_care_item, client_for):
-    actions.share_advice(item=signed_care_item, by=signed_care_item.meeting.created_by)
+def test_the_director_reads_the_care_teams_advice_and_report_without_editing_or_sharing(
+    signed_care_item, world, client_for
+):
+    """The director is a formal member of the care team: they read the advice, agreements
+    and follow-up and the pupil's care-team report, before the IB shares anything with the
+    teacher, and change nothing."""
+    from audit.models import AccessLogEntry
+
     director = client_for("director")
-    page = director.get(reverse("meetings:item_detail", args=[signed_care_item.pk]))
-    assert page.status_code == 200
-    assert "Dagelijks tutorlezen" not in page.content.decode()
+    url = reverse("meetings:item_detail", args=[signed_care_item.pk])
+    body = director.get(url).content.decode()
+    for text in ("Dagelijks tutorlezen", "Moeder leest thuis mee", "Terug in het zorgteam"):
+        assert text in body, text
+    # No promise that the IB will share it with them, no share button, no form.
+    assert "IB shares them with you" not in body and "IB'er ze met u deelt" not in body
+    assert reverse("meetings:item_share", args=[signed_care_item.pk]) not in body
+    assert "<textarea" not in body
+    report = reverse("meetings:item_report", args=[signed_care_item.pk])
+    assert f'href="{report}"' in body
+    assert director.get(report).status_code == 200
+    tab = director.get(reverse("meetings:pupil_meetings", args=[world.pupil.pk])).content.decode()
+    assert "Dagelijks tutorlezen" in tab and report in tab
+    # Read-only: sharing and addenda stay the IB's.
     assert (
-        director.get(reverse("meetings:item_report", args=[signed_care_item.pk])).status_code == 404
+        director.post(reverse("meetings:item_share", args=[signed_care_item.pk])).status_code == 404
     )
+    response = director.post(
+        reverse("meetings:item_addendum_add", args=[signed_care_item.pk]), {"text": "Van mij"}
+    )
+    assert response.status_code == 404
+    signed_care_item.refresh_from_db()
+    assert signed_care_item.shared_at is None and not signed_care_item.addenda.exists()
+    # Every read is in the access log, with the pupil.
+    reads = AccessLogEntry.objects.filter(
+        user=world.users["director"], pupils__pupil_id=world.pupil.pk
+    ).values_list("what", flat=True)
+    assert {"meetings:item_detail", "meetings:item_report", "meetings:pupil_meetings"} <= set(reads)
+
+
+def test_the_director_reads_the_advice_while_the_meeting_is_open_and_cannot_edit_it(
+    care_item, world, ib, client_for
+):
+    actions.save_item(item=care_item, values={"advice": "Inzet logopedie"}, seen_version=1, by=ib)
+    director = client_for("director")
+    url = reverse("meetings:item_detail", args=[care_item.pk])
+    body = director.get(url).content.decode()
+    assert "Inzet logopedie" in body
+    # The hint about sharing after sign-off is for the IB, who shares.
+    assert "it can be shared once" not in body and "u kunt het delen" not in body
+    assert "<textarea" not in body
+    assert director.post(url, {"advice": "Anders", "version": 2}).status_code == 404
+    care_item.refresh_from_db()
+    assert care_item.advice == "Inzet logopedie"
+    ib_body = client_for("care_coordinator").get(url).content.decode()
+    assert "it can be shared once" in ib_body or "u kunt het delen" in ib_body
 
 
 def test_advice_is_shared_only_after_sign_off(care_item, ib):
