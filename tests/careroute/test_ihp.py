@@ -834,3 +834,40 @@ def test_a_revision_leaves_out_an_owner_who_can_no_longer_read_the_ihp(world):
     _teacher_leaves(world)
     new = actions.revise_ihp(ihp=ihp, by=ib(world))
     assert [goal.owner for goal in new.goals.order_by("position")] == [None, ib(world)]
+
+
+def test_an_incoherent_evaluation_already_stored_follows_its_outcome_after_the_migration(
+    world, transactional_db
+):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("careroute", "0001_initial")], [("careroute", "0002_ihp_evaluation_coherent")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("careroute", "IHP")
+    now = timezone.now()
+    made = {
+        (outcome, sufficient): old.objects.create(
+            pupil_id=world.pupil.pk,
+            created_by_id=ib(world).pk,
+            status="evaluated",
+            started_at=now,
+            evaluated_at=now,
+            outcome=outcome,
+            result_sufficient=sufficient,
+        ).pk
+        for outcome, sufficient in [("rejoin", False), ("external", True), ("new_ihp", False)]
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    found = {
+        pk: IHP.objects.values_list("outcome", "result_sufficient").get(pk=pk)
+        for pk in made.values()
+    }
+    assert found == {
+        made["rejoin", False]: ("rejoin", True),
+        made["external", True]: ("external", False),
+        made["new_ihp", False]: ("new_ihp", False),
+    }
+    changed = IHP.history.filter(id=made["rejoin", False]).latest()
+    assert changed.result_sufficient is True and "coherent" in changed.history_change_reason
