@@ -4,10 +4,13 @@ the IB (then locked) and, when needed, revised into a new IHP that points to the
 
 Rules:
 - A draft: every section, the goals and the organisation rows can be changed.
+- A goal's owner is someone who may read the IHP (`goal_owners`).
 - Started ("active"): the text sections and the organisation stay editable; the goals (their
   SMARTI parts) and the term are fixed. Data points are added (and a mistyped one removed)
-  only now.
-- Evaluated: locked. A revision is a new draft IHP copying sections, goals and organisation.
+  only now, dated from the start day up to today.
+- Evaluated (not on the start day, every goal with data or a reason why there is none, the
+  outcome and "enough result" agreeing: `evaluation_problems`): locked. A revision is a new
+  draft IHP copying sections, goals and organisation.
 - Text several people edit is saved over the version the person saw (StaleIHP otherwise).
 """
 

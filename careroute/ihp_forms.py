@@ -192,7 +192,7 @@ class EvaluateForm(forms.Form):
             self.fields[f"goal_{goal.pk}_notes"] = forms.CharField(
                 label=_("Notes on goal %(number)s") % {"number": number},
                 help_text=None
-                if any(True for _point in goal.data_points.all())
+                if goal.data_points.exists()
                 else _("This goal has no data points: say why."),
                 required=False,
                 max_length=MAX_TEXT,

@@ -131,7 +131,7 @@ def test_a_target_date_outside_the_term_is_refused(world):
         )
 
 
-def test_the_owner_must_work_at_the_school(world):
+def test_a_goal_owner_from_another_school_is_refused(world):
     ihp = ready_ihp(world)
     with pytest.raises(ValidationError, match="may read this IHP"):
         actions.add_goal(
