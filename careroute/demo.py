@@ -214,9 +214,13 @@ def _ihp_route(school: School, ib, teacher, pupils: list[Pupil], today: datetime
     with acting_as(ib):
         actions.mark_held(meeting=meeting, by=ib, today=today)
         actions.sign_off(meeting=meeting, by=ib)
-        _running_ihp(pupils[1], items[1], ib, teacher, day, today, [12, 14, 13, 15, 14])
+        _running_ihp(
+            pupils[1], items[1], ib, teacher, day, today, [12, 14, 13, 15, 14], [18, 20, 19]
+        )
         steps += 1
-        plan = _running_ihp(pupils[2], items[2], ib, teacher, day, today, [10, 11, 10, 11, 11])
+        plan = _running_ihp(
+            pupils[2], items[2], ib, teacher, day, today, [10, 11, 10, 11, 11], [15, 16, 15]
+        )
         steps += 1 + _to_care_team(school, pupils[2], plan, items[2], ib, today)
     return steps
 
@@ -281,10 +285,11 @@ def _to_care_team(school: School, pupil: Pupil, plan, item, ib, today) -> int:
     return 1
 
 
-def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today, values):
+def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today, values, long_values):
     """An IHP for the tables, started the day after the meeting (the step to level 3), with a
-    weekly data point of `values` on its short-term goal: flat, so the chart hints at
-    adjusting. Returns the IHP."""
+    weekly data point of `values` on its short-term goal (too slow for its criterion, so the
+    chart hints at adjusting) and one every two weeks of `long_values` on its long-term goal.
+    Returns the IHP."""
     name = pupil.given_name
     plan = ihps.create_ihp(pupil=pupil, based_on=item, by=ib)
     start = day + datetime.timedelta(days=1)
@@ -352,10 +357,15 @@ def _running_ihp(pupil: Pupil, item, ib, teacher, day: datetime.date, today, val
         },
         by=ib,
     )
-    ihps.start_ihp(ihp=plan, by=ib)
+    plan = ihps.start_ihp(ihp=plan, by=ib)
     route.move(pupil=pupil, move_name="start_ihp", by=ib)
-    for week, value in enumerate(values):
-        measured = start + datetime.timedelta(days=2 + 7 * week)
-        if measured <= today:
-            ihps.add_data_point(goal=made[1], date=measured, value=value, by=teacher)
+    # The story's day (the route's steps are all made today): it started the day after the
+    # meeting, so its data points since then are taken and it can be evaluated today.
+    plan.started_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time(8, 30)))
+    plan.save()
+    for goal, every, series in ((made[1], 7, values), (made[0], 14, long_values)):
+        for n, value in enumerate(series):
+            measured = start + datetime.timedelta(days=2 + every * n)
+            if measured <= today:
+                ihps.add_data_point(goal=goal, date=measured, value=value, by=teacher)
     return plan

@@ -4,26 +4,32 @@ the IB (then locked) and, when needed, revised into a new IHP that points to the
 
 Rules:
 - A draft: every section, the goals and the organisation rows can be changed.
+- A goal's owner is someone who may read the IHP (`goal_owners`).
 - Started ("active"): the text sections and the organisation stay editable; the goals (their
   SMARTI parts) and the term are fixed. Data points are added (and a mistyped one removed)
-  only now.
-- Evaluated: locked. A revision is a new draft IHP copying sections, goals and organisation.
+  only now, dated from the start day up to today.
+- Evaluated (not on the start day, every goal with data or a reason why there is none, the
+  outcome and "enough result" agreeing: `evaluation_problems`): locked. A revision is a new
+  draft IHP copying sections, goals and organisation.
 - Text several people edit is saved over the version the person saw (StaleIHP otherwise).
 """
 
 import datetime
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from accounts.models import Membership
+from accounts.models import Membership, Role
 from audit.history import Stale
 from careroute.models import (
     IHP,
@@ -43,7 +49,7 @@ from meetings.registrations import (
     latest_placements,
     latest_results,
 )
-from pupils.models import Pupil
+from pupils.models import Enrolment, GroupTeacherAssignment, Pupil
 
 # The text sections and the term, saved together over one version.
 SECTION_FIELDS = [
@@ -161,12 +167,12 @@ def create_ihp(
             **{name: getattr(previous, name) for name in SECTION_FIELDS},
         )
         goals = {}
+        owners = set(goal_owners(pupil).values_list("pk", flat=True))
         for goal in previous.goals.order_by("position", "pk"):
-            goals[goal.pk] = IHPGoal.objects.create(
-                ihp=ihp,
-                position=goal.position,
-                **{name: getattr(goal, name) for name in GOAL_FIELDS},
-            )
+            values = {name: getattr(goal, name) for name in GOAL_FIELDS}
+            if goal.owner_id not in owners:
+                values["owner"] = None  # no longer reads the pupil's IHP: chosen anew
+            goals[goal.pk] = IHPGoal.objects.create(ihp=ihp, position=goal.position, **values)
         for row in previous.organisation.order_by("pk"):
             IHPOrganisation.objects.create(
                 ihp=ihp,
@@ -225,6 +231,27 @@ def save_ihp(*, ihp: IHP, values: Mapping, seen_version: int, by) -> IHP:
     return current
 
 
+def goal_owners(pupil: Pupil, on: datetime.date | None = None):
+    """Who may own a goal of the pupil's IHP: the people who may read it (as
+    `hgw.access.can_view_ihp` says, which this app cannot ask): the school's IB and director,
+    and the pupil's current teachers. Not the administration, the privacy officer or an
+    external: the goal would send them to a page they get a 404 on."""
+    day = on or timezone.localdate()
+    members = Membership.objects.active(day).filter(school=pupil.school_id)
+    groups = Enrolment.objects.running_on(day).filter(pupil=pupil).values("group_id")
+    teaching = (
+        GroupTeacherAssignment.objects.filter(group__in=groups, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .values("teacher_id")
+    )
+    readers = members.filter(
+        Q(role__in=[Role.CARE_COORDINATOR, Role.DIRECTOR]) | Q(role=Role.TEACHER, user__in=teaching)
+    ).values("user_id")
+    return (
+        get_user_model().objects.filter(pk__in=readers, is_active=True).order_by("full_name", "pk")
+    )
+
+
 def _check_goal(ihp: IHP, values: Mapping) -> None:
     problems = []
     if values.get("term") not in GoalTerm.values:
@@ -242,10 +269,13 @@ def _check_goal(ihp: IHP, values: Mapping) -> None:
             }
         )
     owner = values.get("owner")
-    if owner is not None and not (
-        Membership.objects.active().filter(user=owner, school=ihp.pupil.school_id).exists()
-    ):
-        problems.append(_("The owner must work at the school."))
+    if owner is not None and not goal_owners(ihp.pupil).filter(pk=owner.pk).exists():
+        problems.append(
+            _(
+                "The owner must be someone who may read this IHP: the IB, the director or the "
+                "pupil's teacher."
+            )
+        )
     if problems:
         raise ValidationError(problems)
 
@@ -342,12 +372,18 @@ def start_problems(ihp: IHP, goals: list[IHPGoal] | None = None) -> list[str]:
         problems.append(_("Section 2: add at least one long-term goal."))
     if not any(goal.term == GoalTerm.SHORT for goal in goals):
         problems.append(_("Section 2: add at least one short-term goal."))
+    owners = set(goal_owners(ihp.pupil).values_list("pk", flat=True))
     for number, goal in enumerate(goals, start=1):
         missing = goal_missing(goal)
         if missing:
             problems.append(
                 _("Section 2: goal %(number)s is not SMARTI yet; missing: %(missing)s.")
                 % {"number": number, "missing": ", ".join(missing)}
+            )
+        elif goal.owner_id not in owners:
+            problems.append(
+                _("Section 2: goal %(number)s's owner can no longer read this IHP; choose another.")
+                % {"number": number}
             )
     if not (ihp.term_start and ihp.term_end):
         problems.append(_("Section 3: give the term's start and end dates."))
@@ -408,15 +444,25 @@ def add_data_point(
     observation: str = "",
     by,
 ) -> DataPoint:
-    """A measurement or an observation towards a goal, only while the IHP is active."""
+    """A measurement or an observation towards a goal, only while the IHP is active, dated
+    from the day it started up to today."""
     ihp = _lock(IHP, goal.ihp_id)
     if ihp.status != IHPStatus.ACTIVE:
         raise ValidationError(_("Data points are added while the IHP is running."))
+    problems = []
     observation = (observation or "").strip()
     if value is None and not observation:
-        raise ValidationError(_("Give a value or an observation."))
+        problems.append(_("Give a value or an observation."))
+    started = timezone.localdate(ihp.started_at)
     if date > timezone.localdate():
-        raise ValidationError(_("The date cannot lie in the future."))
+        problems.append(_("The date cannot lie in the future."))
+    elif date < started:
+        problems.append(
+            _("The date cannot lie before the IHP started (%(date)s).")
+            % {"date": date_format(started, "SHORT_DATE_FORMAT")}
+        )
+    if problems:
+        raise ValidationError(problems)
     return DataPoint.objects.create(
         goal=goal, date=date, value=value, observation=observation, recorded_by=by
     )
@@ -443,54 +489,207 @@ def criterion_number(criterion: str) -> Decimal | None:
         return None
 
 
+# Each reading of the data: the decision it suggests and the words that say what the data
+# shows ("%(moves)s": the way the line actually goes, rises or falls).
 HINTS = {
-    "exit": gettext_lazy("The goal looks reached: consider ending the support (exit)."),
-    "continue": gettext_lazy("The trend is rising: consider continuing."),
-    "adjust": gettext_lazy("The trend is flat: consider adjusting the approach."),
-    "escalate": gettext_lazy(
-        "The trend is falling, or still flat after an adjustment: consider escalating."
+    "reached": (
+        "exit",
+        gettext_lazy("The last two measurements meet the criterion: consider ending the support."),
     ),
+    "reached_once": (
+        "continue",
+        gettext_lazy(
+            "The line %(moves)s and the latest measurement meets the criterion: consider "
+            "continuing until the next one confirms it."
+        ),
+    ),
+    "on_course": (
+        "continue",
+        gettext_lazy(
+            "The line %(moves)s and, at this pace, reaches the criterion by the target date: "
+            "consider continuing."
+        ),
+    ),
+    "moving": ("continue", gettext_lazy("The line %(moves)s: consider continuing.")),
+    "too_slow": (
+        "adjust",
+        gettext_lazy(
+            "The line %(moves)s, but too slowly to reach the criterion by the target date: "
+            "consider adjusting the approach."
+        ),
+    ),
+    "flat": (
+        "adjust",
+        gettext_lazy(
+            "The line is flat: the values go up and down without a clear direction. Consider "
+            "adjusting the approach."
+        ),
+    ),
+    "flat_again": (
+        "escalate",
+        gettext_lazy("The line is still flat after an adjustment: consider escalating."),
+    ),
+    "away": (
+        "escalate",
+        gettext_lazy("The line %(moves)s, away from the criterion: consider escalating."),
+    ),
+    "worse": ("escalate", gettext_lazy("The line %(moves)s: consider escalating.")),
 }
+MOVES = {1: pgettext_lazy("the line", "rises"), -1: pgettext_lazy("the line", "falls")}
+HINT_MAX_POINTS = 6
+# One-sided 90% critical values of Student's t by degrees of freedom (points - 2): a slope
+# smaller than this many standard errors is noise (1, 1, 2, 1 is flat, not rising).
+_T_90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533}
+# A change over the window of less than 2% of the values' level is flat, however regular.
+_FLAT_SHARE = 0.02
 
 
-def decision_hint(goal: IHPGoal, points: list[DataPoint] | None = None) -> str | None:
-    """A hint for the people deciding, never a decision. With at least four measured values
-    (observations without a value do not count), looking at the last four:
-    - "exit": the latest value meets the numeric criterion (the first number in it);
-    - otherwise the trend (least-squares slope; "flat" when it moves less than 2% of the
-      mean value per point), counted towards the criterion (so a criterion below the start,
-      like fewer errors, wants a falling line):
-    - "continue": moving towards it; "adjust": flat; "escalate": moving away, or flat in an
-      IHP that is itself a revision (the approach was adjusted already).
-    None with fewer than four values."""
+@dataclass(frozen=True)
+class Hint:
+    reading: str  # a key of HINTS
+    moves: int  # the line's way: 1 rises, -1 falls, 0 flat
+
+    @property
+    def decision(self) -> str:
+        """exit (afronden), continue (doorgaan), adjust (bijstellen), escalate (opschalen)."""
+        return HINTS[self.reading][0]
+
+    @property
+    def text(self) -> str:
+        words = str(HINTS[self.reading][1])
+        return words % {"moves": MOVES[self.moves]} if "%(moves)s" in words else words
+
+
+def _line(points: list[tuple[datetime.date, float]]) -> tuple[float, float, int]:
+    """The least-squares line through (day, value): its slope per day, its value on the first
+    day, and its direction once noise is taken out (1 up, -1 down, 0 flat)."""
+    first = points[0][0]
+    xs = [float((day - first).days) for day, _value in points]
+    if len(set(xs)) == 1:  # all on one day: taken as a week apart
+        xs = [7.0 * n for n in range(len(points))]
+    ys = [value for _day, value in points]
+    n = len(points)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    intercept = mean_y - slope * mean_x
+    residual = sum((y - intercept - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
+    error = (residual / (n - 2) / sxx) ** 0.5
+    change = abs(slope) * (max(xs) - min(xs))
+    if change < max(abs(mean_y) * _FLAT_SHARE, 0.01):
+        return slope, intercept, 0
+    if error > 0 and abs(slope) / error < _T_90[min(n - 2, max(_T_90))]:
+        return slope, intercept, 0
+    return slope, intercept, 1 if slope > 0 else -1
+
+
+def decision_hint(goal: IHPGoal, points: list[DataPoint] | None = None) -> Hint | None:
+    """A hint for the people deciding, never a decision, from the measured values (the last
+    six at most; observations without a value do not count). None with fewer than four.
+
+    The criterion's number (the first in it) says which way is better: below the first value
+    (fewer errors) a falling line is progress. Then:
+    - the last two values meet the criterion: "reached" (afronden);
+    - the line, fitted by least squares over the dates, is flat when its slope is within noise
+      (a t-test at 90%) or moves less than 2% of the values' level: "flat" (bijstellen), or
+      "flat_again" in an IHP that is itself a revision (opschalen);
+    - it moves away from the criterion: "away" (opschalen);
+    - it moves towards it: "reached_once" when the latest value meets it; "on_course" when the
+      line reaches the criterion by the goal's target date (or the term's end), "too_slow"
+      (bijstellen) when it does not; "moving" without a number or date to compare with."""
     if points is None:
         points = list(goal.data_points.order_by("date", "pk"))
-    values = [float(point.value) for point in points if point.value is not None]
-    if len(values) < HINT_MIN_POINTS:
+    measured = [(point.date, float(point.value)) for point in points if point.value is not None]
+    if len(measured) < HINT_MIN_POINTS:
         return None
     target = criterion_number(goal.criterion)
-    direction = 1.0
-    if target is not None and float(target) < values[0]:
-        direction = -1.0
-    if target is not None and direction * (values[-1] - float(target)) >= 0:
-        return "exit"
-    last = values[-HINT_MIN_POINTS:]
-    n = len(last)
-    mean_x = (n - 1) / 2
-    mean_y = sum(last) / n
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(last)) / sum(
-        (x - mean_x) ** 2 for x in range(n)
-    )
-    slope *= direction
-    tolerance = max(abs(mean_y) * 0.02, 0.01)
-    if slope > tolerance:
-        return "continue"
-    if slope < -tolerance:
-        return "escalate"
-    return "escalate" if goal.ihp.previous_id else "adjust"
+    target = float(target) if target is not None else None
+    better = -1 if target is not None and target < measured[0][1] else 1
+
+    def meets(value: float) -> bool:
+        return target is not None and better * (value - target) >= 0
+
+    window = measured[-HINT_MAX_POINTS:]
+    if meets(window[-1][1]) and meets(window[-2][1]):
+        return Hint("reached", 0)
+    slope, intercept, moves = _line(window)
+    if moves == 0:
+        return Hint("flat_again" if goal.ihp.previous_id else "flat", 0)
+    if moves != better:
+        return Hint("away" if target is not None else "worse", moves)
+    if meets(window[-1][1]):
+        return Hint("reached_once", moves)
+    horizon = goal.target_date or goal.ihp.term_end
+    if target is None or horizon is None:
+        return Hint("moving", moves)
+    first, last = window[0][0], window[-1][0]
+    projected = intercept + slope * (max(horizon, last) - first).days
+    return Hint("on_course" if meets(projected) else "too_slow", moves)
 
 
 # Evaluating --------------------------------------------------------------------------------
+
+
+def evaluation_problems(
+    ihp: IHP,
+    goals: list[IHPGoal],
+    goal_outcomes: Mapping[int, tuple[str, str]],
+    outcome: str,
+    result_sufficient: bool | None,
+    *,
+    today: datetime.date | None = None,
+) -> list[str]:
+    """Everything that stands between this IHP and its evaluation, at once:
+    - it ran: not evaluated on the day it started;
+    - every goal an outcome, and data to judge it by: at least one data point, or its notes
+      say why there is none;
+    - what happens next, and whether the result is enough, telling one story: "rejoins a
+      subgroup" is not "too little result", "external steps" is not "enough result", and
+      every goal reached is not too little result (the route reads one evaluation as the
+      evidence for one way on only)."""
+    today = today or timezone.localdate()
+    problems = []
+    if ihp.started_at is not None and timezone.localdate(ihp.started_at) >= today:
+        problems.append(
+            _("The IHP started today: evaluate it once it has run and data has been collected.")
+        )
+    for number, goal in enumerate(goals, start=1):
+        found = goal_outcomes.get(goal.pk)
+        if not found or found[0] not in GoalOutcome.values:
+            problems.append(_("Goal %(number)s needs an outcome.") % {"number": number})
+        if not (found and (found[1] or "").strip()) and not goal.data_points.exists():
+            problems.append(
+                _(
+                    "Goal %(number)s has no data points: add them, or say in its notes why "
+                    "there are none."
+                )
+                % {"number": number}
+            )
+    if outcome not in IHPOutcome.values:
+        problems.append(_("Choose what happens next."))
+    if result_sufficient is None:
+        problems.append(_("Say whether the result is enough."))
+    elif outcome == IHPOutcome.REJOIN and not result_sufficient:
+        problems.append(
+            _(
+                "The pupil rejoins a subgroup only with enough result: with too little result, "
+                "choose a new IHP or external steps."
+            )
+        )
+    elif outcome == IHPOutcome.EXTERNAL and result_sufficient:
+        problems.append(
+            _(
+                "External steps (the care team) follow too little result: with enough result, "
+                "choose rejoining a subgroup or a new IHP."
+            )
+        )
+    elif (
+        result_sufficient is False
+        and goals
+        and all((goal_outcomes.get(goal.pk) or ("",))[0] == GoalOutcome.REACHED for goal in goals)
+    ):
+        problems.append(_("Every goal is reached: the result cannot be too little."))
+    return problems
 
 
 @transaction.atomic
@@ -505,20 +704,12 @@ def evaluate_ihp(
 ) -> IHP:
     """Active -> evaluated (locked): every goal an outcome (reached, partly, not reached)
     with notes, the IHP's outcome (rejoin a subgroup, a new IHP, external steps) and whether
-    the result is enough."""
+    the result is enough; refused, with everything missing, by `evaluation_problems`."""
     current = _lock(IHP, ihp.pk)
     if current.status != IHPStatus.ACTIVE:
         raise ValidationError(_("Only a running IHP can be evaluated."))
-    problems = []
     goals = list(current.goals.order_by("position", "pk"))
-    for number, goal in enumerate(goals, start=1):
-        found = goal_outcomes.get(goal.pk)
-        if not found or found[0] not in GoalOutcome.values:
-            problems.append(_("Goal %(number)s needs an outcome.") % {"number": number})
-    if outcome not in IHPOutcome.values:
-        problems.append(_("Choose what happens next."))
-    if result_sufficient is None:
-        problems.append(_("Say whether the result is enough."))
+    problems = evaluation_problems(current, goals, goal_outcomes, outcome, result_sufficient)
     if problems:
         raise ValidationError(problems)
     for goal in goals:

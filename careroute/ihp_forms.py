@@ -3,11 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
-from careroute.ihp import GOAL_FIELDS, SECTION_FIELDS
+from careroute.ihp import GOAL_FIELDS, SECTION_FIELDS, evaluation_problems, goal_owners
 from careroute.models import GoalOutcome, GoalTerm, IHPOutcome
 from careroute.opp import OPP_FIELDS
 
@@ -37,12 +35,6 @@ def _text(label, rows=3, required=False) -> forms.CharField:
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
-
-
-def school_staff(school):
-    """The people with a role at the school today (goal owners)."""
-    users = Membership.objects.active().filter(school=school).values("user_id")
-    return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("full_name")
 
 
 class SectionsForm(forms.Form):
@@ -90,7 +82,8 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args, ihp, action: str, goal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = school_staff(ihp.pupil.school)
+        # Only those who may read the IHP; a forged owner is refused as an invalid choice.
+        self.fields["owner"].queryset = goal_owners(ihp.pupil)
         self.fields["owner"].label_from_instance = lambda user: user.full_name
         if goal is not None:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -184,7 +177,7 @@ class EvaluateForm(forms.Form):
     )
     notes = _text(_("Evaluation"), rows=3)
 
-    def __init__(self, *args, goals, action: str, **kwargs):
+    def __init__(self, *args, ihp, goals, action: str, **kwargs):
         super().__init__(*args, **kwargs)
         outcome = self.fields.pop("outcome")
         sufficient = self.fields.pop("result_sufficient")
@@ -198,6 +191,9 @@ class EvaluateForm(forms.Form):
             )
             self.fields[f"goal_{goal.pk}_notes"] = forms.CharField(
                 label=_("Notes on goal %(number)s") % {"number": number},
+                help_text=None
+                if goal.data_points.exists()
+                else _("This goal has no data points: say why."),
                 required=False,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -205,14 +201,31 @@ class EvaluateForm(forms.Form):
         self.fields["outcome"] = outcome
         self.fields["result_sufficient"] = sufficient
         self.fields["notes"] = notes
+        self.ihp = ihp
         self.goals = goals
         self.helper = _helper(action, _("Evaluate and lock the IHP"))
+
+    def clean(self):
+        """The rules' refusal (careroute.ihp.evaluation_problems), every problem at once, over
+        what could be read of the form."""
+        cleaned = super().clean()
+        sufficient = cleaned.get("result_sufficient")
+        problems = evaluation_problems(
+            self.ihp,
+            self.goals,
+            self.goal_outcomes(),
+            cleaned.get("outcome", ""),
+            None if sufficient is None else sufficient == "yes",
+        )
+        if problems:
+            raise forms.ValidationError(problems)
+        return cleaned
 
     def goal_outcomes(self) -> dict:
         return {
             goal.pk: (
-                self.cleaned_data[f"goal_{goal.pk}"],
-                self.cleaned_data[f"goal_{goal.pk}_notes"],
+                self.cleaned_data.get(f"goal_{goal.pk}", ""),
+                self.cleaned_data.get(f"goal_{goal.pk}_notes", ""),
             )
             for goal in self.goals
         }

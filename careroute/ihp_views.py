@@ -260,7 +260,7 @@ def _render_ihp(
                 "missing": actions.goal_missing(goal),
                 "points": points,
                 "chart": chart(goal, points),
-                "hint": actions.HINTS[hint] if hint else None,
+                "hint": hint.text if hint else None,
                 "point_form": point_forms.get(goal.pk)
                 or (
                     DataPointForm(
@@ -312,6 +312,7 @@ def _render_ihp(
         "evaluate_form": evaluate_form
         or (
             EvaluateForm(
+                ihp=ihp,
                 goals=[row["goal"] for row in rows],
                 action=reverse("careroute:ihp_evaluate", args=[ihp.pk]),
             )
@@ -569,7 +570,7 @@ def ihp_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     goals = list(ihp.goals.order_by("position", "pk"))
     form = EvaluateForm(
-        request.POST, goals=goals, action=reverse("careroute:ihp_evaluate", args=[ihp.pk])
+        request.POST, ihp=ihp, goals=goals, action=reverse("careroute:ihp_evaluate", args=[ihp.pk])
     )
     if form.is_valid():
         try:

@@ -361,6 +361,13 @@ class IHP(models.Model):
                 | Q(evaluated_at__isnull=False, result_sufficient__isnull=False),
                 name="ihp_evaluated_complete",
             ),
+            # One evaluation is evidence for one way on (careroute.route): "rejoins a
+            # subgroup" is never "too little result", "external steps" never "enough".
+            models.CheckConstraint(
+                condition=~Q(outcome=IHPOutcome.REJOIN, result_sufficient=False)
+                & ~Q(outcome=IHPOutcome.EXTERNAL, result_sufficient=True),
+                name="ihp_evaluation_coherent",
+            ),
             models.CheckConstraint(
                 condition=Q(status=IHPStatus.DRAFT) | Q(started_at__isnull=False),
                 name="ihp_started_at",

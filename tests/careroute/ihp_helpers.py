@@ -130,3 +130,16 @@ def ready_ihp(world, by=None):
 def started_ihp(world):
     ihp = ready_ihp(world)
     return actions.start_ihp(ihp=ihp, by=ib(world))
+
+
+def ran_ihp(world, days=21, points=True):
+    """A started IHP that has run `days` days (its start moved back: time passes), with, when
+    `points`, a measurement per goal since; ready to be evaluated."""
+    ihp = started_ihp(world)
+    ihp.started_at = timezone.now() - datetime.timedelta(days=days)
+    ihp.save()
+    if points:
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        for goal in ihp.goals.all():
+            actions.add_data_point(goal=goal, date=yesterday, value=Decimal(20), by=ib(world))
+    return ihp

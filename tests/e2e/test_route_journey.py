@@ -3,9 +3,10 @@ step refusing until its evidence exists: the teacher finds "register for a pupil
 blocked, registers Sanne from her dossier, and submitting the registration takes the step;
 the IB holds the pupil meeting that concludes an IHP is needed, finds "start the IHP" blocked
 for want of a started IHP, writes the IHP (refused while incomplete), starts it and takes the
-step; the IB follows a goal with
-data points (the chart), evaluates the IHP with too little result, and the step to the care
-team then names only what the care team itself needs. (Level 3 to 4: test_care_team_journey.)"""
+step; three weeks later the IB follows a goal with data points (the chart and its hint),
+evaluates the IHP with too little result (refused until the goal without data says why), and
+the step to the care team then names only what the care team itself needs. (Level 3 to 4:
+test_care_team_journey.)"""
 
 import datetime
 import re
@@ -235,6 +236,12 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
         ],
     )
 
+    # Three weeks pass: the IHP started three weeks ago, so its data points can date from
+    # then and it can be evaluated today.
+    ihp.refresh_from_db()
+    ihp.started_at -= datetime.timedelta(weeks=3)
+    ihp.save()
+
     # Following the short-term goal: four data points draw the chart and give a hint.
     page.goto(f"{live_server.url}/ihp/{ihp.pk}/")
     goal = ihp.goals.get(term="short")
@@ -249,7 +256,9 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
     article = page.locator(f"#goal-{goal.pk}")
     expect(article.get_by_role("img")).to_be_visible()
     expect(article.locator("circle")).to_have_count(4)
-    expect(article.get_by_text("De lijn stijgt")).to_be_visible()
+    # 12, 15, 17, 21: about +3 a week, 30 well before the target date.
+    on_course = "De lijn stijgt en haalt in dit tempo het criterium vóór de streefdatum"
+    expect(article.get_by_text(on_course)).to_be_visible()
     axe_check()
 
     # The evaluation: too little result; the IHP is locked.
@@ -266,6 +275,16 @@ def test_a_pupil_climbs_from_the_group_to_an_ihp_each_step_on_its_evidence(
         "nee", exact=True
     ).check()
     evaluation.get_by_label("Evaluatie", exact=True).fill("Te weinig vooruitgang.")
+    evaluation.get_by_role("button", name="IHP evalueren en afsluiten").click()
+    # Goal 1 was not measured: refused until its notes say why, keeping what was typed.
+    expect(page.get_by_text("Doel 1 heeft geen meetpunten")).to_be_visible()
+    evaluation = page.locator("#evaluate")
+    expect(evaluation.get_by_label("Toelichting bij doel 2")).to_have_value(
+        "Van 12 naar 21; 30 is ver weg."
+    )
+    evaluation.get_by_label("Toelichting bij doel 1").fill(
+        "Niet gemeten: de toets van alle tafels volgt aan het eind van de periode."
+    )
     evaluation.get_by_role("button", name="IHP evalueren en afsluiten").click()
     expect(page.get_by_text("Het IHP is geëvalueerd en nu afgesloten.")).to_be_visible()
     ihp.refresh_from_db()

@@ -499,12 +499,12 @@ HGD_KEEPERS = {"care_coordinator": 200}
 def _ihp(world, status="draft"):
     from careroute import ihp as ihp_actions
     from careroute.models import IHP
-    from tests.careroute.ihp_helpers import ib, ready_ihp
+    from tests.careroute.ihp_helpers import ib, ran_ihp, ready_ihp
 
     found = IHP.objects.filter(pupil=world.pupil, status=status).first()
     if found is None:
-        found = ready_ihp(world)
-        if status != "draft":
+        found = ready_ihp(world) if status != "evaluated" else ran_ihp(world)
+        if status == "active":
             found = ihp_actions.start_ihp(ihp=found, by=ib(world))
         if status == "evaluated":
             found = ihp_actions.evaluate_ihp(

@@ -103,6 +103,7 @@ assert client.post(
 ihp = IHP.objects.get(status="active")
 page = client.get(f"/ihp/{ihp.pk}/")
 assert page.status_code == 200 and "<svg" in page.content.decode()  # the data points' chart
+assert "de aanpak bij te stellen" in page.content.decode()  # the hint: adjusting
 route = client.get(f"/leerlingen/{ihp.pupil_id}/tab/route/")
 assert route.status_code == 200 and "Naar het zorgteam" in route.content.decode()
 client.logout()
