@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, SecurityEvent, User
+from accounts.models import Membership, SecurityEvent, User, normalise_email
 from schools.models import School
 
 
@@ -61,7 +61,7 @@ def add_member(
     """
     from accounts.tasks import send_invitation
 
-    address = User.objects.normalize_email(email).lower()
+    address = normalise_email(email)
     user = User.objects.filter(email__iexact=address).first()
     created = user is None
     if created:
@@ -149,7 +149,7 @@ def change_email(*, user: User, new_email: str, by: User) -> User:
     from accounts.tasks import notify_email_changed
 
     current = User.objects.select_for_update().get(pk=user.pk)
-    new_email = User.objects.normalize_email(new_email).lower()
+    new_email = normalise_email(new_email)
     old_email = current.email
     if new_email == old_email:
         return current

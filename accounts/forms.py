@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SCHOOL_ROLES, User
+from accounts.models import SCHOOL_ROLES, User, normalise_email
 from schools.models import School
 
 
@@ -28,6 +28,11 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Log in"))
+
+    def clean_username(self) -> str:
+        # Before authentication and the lockout see it: one address, one count of failures,
+        # whatever letter case is typed (django-axes reads it through accounts.middleware too).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -134,7 +139,7 @@ class EmailChangeForm(PasswordConfirmForm):
     field_order = ["email", "password"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         if email == self.user.email.lower():
             raise forms.ValidationError(_("This is already your e-mail address."))
         return email

@@ -14,13 +14,20 @@ from simple_history.models import HistoricalRecords
 from schools.models import Board, DatedRange, School
 
 
+def normalise_email(value: str) -> str:
+    """The one form of an e-mail address hgw stores, looks up, logs in with and counts login
+    failures under: without surrounding spaces, in lower case. `Teacher@School.nl` and
+    `teacher@school.nl` are one person (and one lockout)."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, full_name: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), full_name=full_name, **extra)
+        user = self.model(email=normalise_email(email), full_name=full_name, **extra)
         if password:
             user.set_password(password)
         else:
@@ -36,7 +43,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, full_name, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -64,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # Logging in looks the address up exactly (get_by_natural_key), so it is stored in
+            # the one form normalise_email gives.
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lower_case"),
         ]
 
     def __str__(self) -> str:
@@ -77,7 +87,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     def requires_two_factor(self, on: datetime.date | None = None) -> bool:
         """Whether this person must log in with a second factor (when TWO_FACTOR_REQUIRED).

@@ -160,6 +160,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+# Counted in the stored form (trimmed, lower case): a change of letter case is the same account.
+AXES_USERNAME_CALLABLE = "accounts.middleware.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # hgw keeps its own access log; no second copy of logins
 AXES_VERBOSE = False

@@ -36,6 +36,13 @@ def test_email_is_unique_regardless_of_case(db):
         User.objects.create(email="A.Jansen@School.example", full_name="Other")
 
 
+def test_email_is_stored_in_lower_case(db):
+    user = User.objects.create_user(" A.Jansen@School.example ", "A. Jansen")
+    assert user.email == "a.jansen@school.example"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="B.Jansen@school.example", full_name="Other")
+
+
 def test_imported_people_have_no_usable_password_until_they_set_one(db):
     user = User.objects.create_user("new@school.example", "New Teacher")
     assert not user.has_usable_password()

@@ -83,3 +83,23 @@ def test_client_address_without_proxies_is_the_peer(rf, settings):
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1, 10.0.0.1"
     )
     assert client_address(request) == "192.0.2.1"
+
+
+@pytest.mark.parametrize(
+    "variant", ["Teacher@school.example", "TEACHER@SCHOOL.EXAMPLE", " teacher@School.example "]
+)
+def test_logging_in_with_another_letter_case_stays_locked_out(world, client, variant):
+    for _ in range(3):
+        _attempt(client, "wrong")
+    assert _attempt(client, PASSWORD, email=variant).status_code == 429
+    assert _attempt(client, PASSWORD).status_code == 429  # and the lock is not cleared
+
+
+def test_failures_in_any_letter_case_count_towards_one_lockout(world, client):
+    for variant in ("teacher@school.example", "Teacher@school.example", "TEACHER@school.example"):
+        _attempt(client, "wrong", email=variant)
+    assert _attempt(client, PASSWORD).status_code == 429
+
+
+def test_logging_in_with_another_letter_case_works_without_failures(world, client):
+    assert _attempt(client, PASSWORD, email=" Teacher@School.Example ").status_code == 302
