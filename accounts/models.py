@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -88,6 +89,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalise_email(self.email)
+        if (
+            self.is_platform_operator
+            and self.pk
+            and Membership.objects.current().filter(user=self).exists()
+        ):
+            raise ValidationError(
+                _(
+                    "A platform operator holds no role at a school or board. End this "
+                    "person's roles first, or give platform rights to another account."
+                )
+            )
+
+    @property
+    def is_platform_operator(self) -> bool:
+        """Runs the platform (the Django admin); never holds a role at a school or board, so
+        never reaches pupil data through the app (Membership.clean, hgw.access.roles_at)."""
+        return self.is_staff or self.is_superuser
 
     def requires_two_factor(self, on: datetime.date | None = None) -> bool:
         """Whether this person must log in with a second factor (when TWO_FACTOR_REQUIRED).
@@ -126,6 +144,11 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(start_date__lte=day).filter(
             Q(end_date__isnull=True) | Q(end_date__gt=day)
         )
+
+    def current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        """Roles not ended by `on` (today): running, or still to begin."""
+        day = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
 
     def at_school(self, school: School) -> "MembershipQuerySet":
         return self.filter(school=school)
@@ -194,13 +217,38 @@ class Membership(DatedRange, models.Model):
         where = self.school or self.board
         return f"{self.user} - {self.get_role_display()} - {where}"
 
+    def clean(self) -> None:
+        super().clean()
+        ended = self.end_date is not None and self.end_date <= timezone.localdate()
+        user = getattr(self, "user", None)
+        if not ended and user is not None and user.is_platform_operator:
+            # Otherwise an operator could give itself the IB's access to every pupil.
+            raise ValidationError(_("A platform operator cannot hold a role at a school or board."))
+
+    def describe(self) -> str:
+        """What the role is, where, from when until when: for the security events of roles."""
+        where = self.school or self.board
+        until = self.end_date.isoformat() if self.end_date else "…"
+        return f"{self.get_role_display()}, {where}, {self.start_date.isoformat()} - {until}"
+
 
 SECURITY_EVENT_KINDS = [
     "two_factor_enrolled",
     "two_factor_removed",
     "two_factor_reset",
     "email_changed",
+    "role_added",
+    "role_changed",
+    "platform_rights_changed",
 ]
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "SecurityEventQuerySet":
+        """What the school's privacy officer sees: events at the school (its roles) and
+        events about anyone who has held a role there."""
+        worked_there = Membership.objects.filter(user=models.OuterRef("user"), school=school)
+        return self.filter(Q(school=school) | Q(models.Exists(worked_there)))
 
 
 class SecurityEvent(models.Model):
@@ -215,8 +263,11 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("second factor set up")
         TWO_FACTOR_REMOVED = "two_factor_removed", _("second factor removed by the person")
-        TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by the administration")
+        TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by someone else")
         EMAIL_CHANGED = "email_changed", _("e-mail address changed")
+        ROLE_ADDED = "role_added", _("role given by a platform operator")
+        ROLE_CHANGED = "role_changed", _("role changed by a platform operator")
+        PLATFORM_RIGHTS_CHANGED = "platform_rights_changed", _("platform rights changed")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="security_events", verbose_name=_("user")
@@ -233,6 +284,17 @@ class SecurityEvent(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     # What changed, where the kind alone does not say it (the old and the new address).
     detail = models.CharField(_("detail"), max_length=600, blank=True)
+    # The school a role given or changed belongs to, so its privacy officer sees the change.
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("school"),
+    )
+
+    objects = SecurityEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security event")

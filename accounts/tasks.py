@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import SecurityEvent, User
 from schools.models import School
 
 
@@ -45,3 +45,15 @@ def notify_email_changed(*, user_id: int, old_email: str, new_email: str) -> Non
         subject = render_to_string("accounts/email/email_changed_subject.txt", context).strip()
         body = render_to_string("accounts/email/email_changed.txt", context)
     send_mail(subject, body, None, [old_email, new_email])
+
+
+@task
+def notify_two_factor_reset(*, event_id: int) -> None:
+    """Tell a person their second factor was reset: by whom, when, and where to turn if they
+    did not ask for it. No pupil data."""
+    event = SecurityEvent.objects.select_related("user", "by").get(pk=event_id)
+    context = {"user": event.user, "by": event.by, "at": event.at}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("accounts/email/two_factor_reset_subject.txt", context).strip()
+        body = render_to_string("accounts/email/two_factor_reset.txt", context)
+    send_mail(subject, body, None, [event.user.email])

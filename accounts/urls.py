@@ -76,6 +76,11 @@ urlpatterns = [
         name="staff_two_factor_reset",
     ),
     path("school/beveiliging/", views.school_security, name="school_security"),
+    path(
+        "school/beveiligingsgebeurtenissen/",
+        views.security_event_list,
+        name="security_event_list",
+    ),
     path("tweestaps/", views.two_factor, name="two_factor"),
     path("tweestaps/instellen/", views.two_factor_enrol, name="two_factor_enrol"),
     path("tweestaps/controleren/", views.two_factor_verify, name="two_factor_verify"),

@@ -6,6 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,7 +41,7 @@ from accounts.forms import (
     SchoolSecurityForm,
     TwoFactorCodeForm,
 )
-from accounts.models import Membership, User
+from accounts.models import Membership, SecurityEvent, User
 from hgw import access
 from hgw.middleware import SESSION_SCHOOL_KEY
 
@@ -72,10 +73,14 @@ def _staff_at(school):
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     page = Paginator(_staff_at(actor.school), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/staff_list.html", {"page": page})
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"page": page, "can_manage": access.can_manage_staff(actor)},
+    )
 
 
 @login_required
@@ -89,6 +94,8 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             person, invited = add_member(school=actor.school, by=request.user, **form.cleaned_data)
         except MembershipExists:
             form.add_error("role", _("This person already has this role at this school."))
+        except ValidationError as error:
+            form.add_error("email", error)
         else:
             if invited:
                 message = _("%(name)s has been added and gets an e-mail to choose a password.")
@@ -128,7 +135,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
     return render(
@@ -136,7 +143,8 @@ def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
         "accounts/staff_detail.html",
         {
             "person": person,
-            "can_end": person.pk != request.user.pk,
+            "can_end": access.can_manage_staff(actor) and person.pk != request.user.pk,
+            "can_reset_two_factor": access.can_reset_two_factor(actor, person),
             "has_second_factor": user_has_device(person),
             "security_events": person.security_events.select_related("by")[:20],
         },
@@ -337,15 +345,16 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_two_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
-    """A lost phone: the school administration removes a person's second factor; they set up
-    a new one at their next login. Recorded (who, when) on the person's page."""
+    """A lost phone: the school administration removes a person's second factor (an IB's or
+    director's: another IB or the privacy officer, see access.can_reset_two_factor); they set
+    up a new one at their next login. Recorded (who, when) on the person's page, and the
+    person is told by e-mail."""
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
-    if person.pk == request.user.pk:
-        messages.error(request, _("Remove your own second factor on your own security page."))
-        return redirect("accounts:staff_detail", user_pk=person.pk)
+    if not access.can_reset_two_factor(actor, person):
+        raise Http404
     remove_two_factor(user=person, by=request.user)
     messages.success(
         request,
@@ -356,6 +365,18 @@ def staff_two_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
         % {"name": person.full_name},
     )
     return redirect("accounts:staff_detail", user_pk=person.pk)
+
+
+@login_required
+def security_event_list(request: HttpRequest) -> HttpResponse:
+    """For the privacy officer: changes to how the school's people log in and to their roles,
+    also those made by platform operators in the Django admin."""
+    actor = access.actor_for(request)
+    if not access.can_view_security_events(actor):
+        raise Http404
+    events = SecurityEvent.objects.for_school(actor.school).select_related("user", "by", "school")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/security_event_list.html", {"page": page})
 
 
 @login_required

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict:
             "actions": access.can_have_action_points(actor),
             "registrations": access.can_view_registrations(actor),
             "pupils": access.can_search_pupils(actor),
-            "staff": access.can_manage_staff(actor),
+            "staff": access.can_view_staff(actor),
             "imports": access.can_import(actor),
             "retention": access.can_view_retention(actor),
             "audit_trail": access.can_view_audit_trail(actor),
