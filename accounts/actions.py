@@ -85,6 +85,19 @@ def add_member(
     return user, invited
 
 
+def request_password_reset(*, email: str, client_address: str | None) -> None:
+    """Someone asks for a link to set a password: the mail goes out from the task worker,
+    within the limits of accounts.throttle. The same work whether or not an account has the
+    address (the task looks it up), so the answer shows neither that nor the throttling."""
+    from accounts import throttle
+    from accounts.tasks import send_password_reset
+
+    email = normalise_email(email)
+    with transaction.atomic():
+        if throttle.may_send_reset_mail(email=email, address=client_address):
+            transaction.on_commit(lambda: send_password_reset.enqueue(email=email))
+
+
 # What a platform operator does in the Django admin ----------------------------------------
 
 

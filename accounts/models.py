@@ -309,3 +309,46 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_kind_display()} - {self.at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """One event counted by hgw's own rate limits (accounts.throttle): a failed login, a
+    successful one (its address becomes known for the account), a password-reset request.
+
+    A counter, not an audit record: rows older than the limits look back are deleted.
+    """
+
+    class Scope(models.TextChoices):
+        LOGIN_FAILURE_FROM = "login_failure_from", "failed login from a client address"
+        LOGIN_FAILURE_FOR = "login_failure_for", "failed login for an e-mail address"
+        LOGIN_SUCCESS = "login_success", "login from a client address to an account"
+        RESET_REQUEST_FROM = "reset_request_from", "password reset asked from a client address"
+        RESET_MAIL_TO = "reset_mail_to", "password reset mail queued for an e-mail address"
+
+    scope = models.CharField(max_length=32, choices=Scope.choices)
+    # A client address, a normalised e-mail address, or both (LOGIN_SUCCESS).
+    key = models.CharField(max_length=400)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "at"]),
+            models.Index(fields=["scope", "at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    scope__in=[
+                        "login_failure_from",
+                        "login_failure_for",
+                        "login_success",
+                        "reset_request_from",
+                        "reset_mail_to",
+                    ]
+                ),
+                name="ratelimithit_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

@@ -1,11 +1,13 @@
 import base64
+import math
 import re
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -23,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import throttle
 from accounts.actions import (
     EmailTaken,
     MembershipExists,
@@ -32,16 +35,20 @@ from accounts.actions import (
     end_memberships,
     pending_totp_device,
     remove_two_factor,
+    request_password_reset,
 )
 from accounts.forms import (
     EmailChangeForm,
+    LoginForm,
     MemberForm,
     PasswordConfirmForm,
+    PasswordResetForm,
     SchoolChoiceForm,
     SchoolSecurityForm,
     TwoFactorCodeForm,
 )
-from accounts.models import Membership, SecurityEvent, User
+from accounts.middleware import client_address
+from accounts.models import Membership, SecurityEvent, User, normalise_email
 from hgw import access
 from hgw.middleware import SESSION_SCHOOL_KEY
 
@@ -173,8 +180,52 @@ def membership_end(request: HttpRequest, user_pk: int) -> HttpResponse:
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
     """What django-axes shows instead of logging in while the account-and-address pair is
     locked out: a plain page (429) saying how long, not a bare error."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    return _too_many_attempts(request, throttle.Wait("pair", seconds))
+
+
+def _too_many_attempts(request: HttpRequest, wait: throttle.Wait) -> HttpResponse:
+    minutes = max(1, math.ceil(wait.seconds / 60))
+    context = {"reason": wait.reason, "cooloff_minutes": minutes, "seconds": wait.seconds}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+_login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html",
+    authentication_form=LoginForm,
+    redirect_authenticated_user=True,
+)
+
+
+@login_not_required
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's login page, behind hgw's own limits (accounts.throttle) and django-axes's
+    lockout of an account-and-address pair (both on and off with AXES_ENABLED)."""
+    if request.method != "POST" or not settings.AXES_ENABLED:
+        return _login_view(request)
+    address = client_address(request)
+    username = normalise_email(request.POST.get("username", ""))
+    wait = throttle.login_wait(address=address, username=username)
+    if wait is not None:
+        return _too_many_attempts(request, wait)
+    response = _login_view(request)
+    throttle.record_login(
+        address=address, username=username, succeeded=request.user.is_authenticated
+    )
+    return response
+
+
+@login_not_required
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a password. The same answer whatever the address: the mail (if
+    any) goes out from the task worker."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request_password_reset(
+            email=form.cleaned_data["email"], client_address=client_address(request)
+        )
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 # The second factor --------------------------------------------------------------------------
