@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
             "imports": access.can_import(actor),
             "retention": access.can_view_retention(actor),
             "audit_trail": access.can_view_audit_trail(actor),
+            "security_events": access.can_view_security_events(actor),
             "care_route_settings": access.can_configure_care_route(actor),
         },
         "role_labels": sorted(str(_label(r)) for r in actor.roles),
