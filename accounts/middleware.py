@@ -89,5 +89,5 @@ def login_username(request: HttpRequest, credentials: dict | None = None) -> str
     (accounts.models.normalise_email), so that `Teacher@…` and `teacher@…` share one lockout
     and a success in one letter case does not clear the other's failures."""
     field = settings.AXES_USERNAME_FORM_FIELD
-    raw = (credentials or {}).get(field) if credentials else request.POST.get(field)
+    raw = credentials.get(field) if credentials else request.POST.get(field)
     return normalise_email(raw) if raw else None
