@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accounts.models import Membership, SecurityEvent, User
+from accounts.models import Membership, SecurityEvent, User, normalise_email
 from schools.models import School
 
 
@@ -61,7 +62,7 @@ def add_member(
     """
     from accounts.tasks import send_invitation
 
-    address = User.objects.normalize_email(email).lower()
+    address = normalise_email(email)
     user = User.objects.filter(email__iexact=address).first()
     created = user is None
     if created:
@@ -75,12 +76,67 @@ def add_member(
     if running.exists():
         raise MembershipExists
     membership = Membership(user=user, school=school, role=role, start_date=start_date)
+    membership.clean()  # ValidationError for a platform operator's account
     membership._history_user = by
     membership.save()
     invited = not user.has_usable_password()
     if invited:
         transaction.on_commit(lambda: send_invitation.enqueue(user_id=user.pk, school_id=school.pk))
     return user, invited
+
+
+def request_password_reset(*, email: str, client_address: str | None) -> None:
+    """Someone asks for a link to set a password: the mail goes out from the task worker,
+    within the limits of accounts.throttle. The same work whether or not an account has the
+    address (the task looks it up), so the answer shows neither that nor the throttling."""
+    from accounts import throttle
+    from accounts.tasks import send_password_reset
+
+    email = normalise_email(email)
+    with transaction.atomic():
+        if throttle.may_send_reset_mail(email=email, address=client_address):
+            transaction.on_commit(lambda: send_password_reset.enqueue(email=email))
+
+
+# What a platform operator does in the Django admin ----------------------------------------
+
+
+@transaction.atomic
+def save_membership_by_operator(*, membership: Membership, by: User) -> Membership:
+    """Give or change a role from the Django admin: validated (no school role for a platform
+    operator), saved with its history, and recorded as a security event that the school's
+    privacy officer sees (who, whom, what)."""
+    membership.clean()
+    before = Membership.objects.filter(pk=membership.pk).first() if membership.pk else None
+    membership._history_user = by
+    membership.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        after = membership.describe()
+        was = before.describe() if before else None
+    if was != after:
+        SecurityEvent.objects.create(
+            user=membership.user,
+            kind=SecurityEvent.Kind.ROLE_CHANGED if before else SecurityEvent.Kind.ROLE_ADDED,
+            by=by,
+            school=membership.school,
+            detail=f"{was} → {after}" if before else after,
+        )
+    return membership
+
+
+PLATFORM_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+def record_platform_rights_change(*, user: User, by: User, before: dict[str, bool]) -> None:
+    """A change of a person's platform flags in the Django admin, recorded (old → new)."""
+    changed = [flag for flag in PLATFORM_FLAGS if before.get(flag) != getattr(user, flag)]
+    if changed:
+        SecurityEvent.objects.create(
+            user=user,
+            kind=SecurityEvent.Kind.PLATFORM_RIGHTS_CHANGED,
+            by=by,
+            detail=", ".join(f"{f}: {before.get(f)} → {getattr(user, f)}" for f in changed),
+        )
 
 
 # The second factor --------------------------------------------------------------------------
@@ -122,19 +178,24 @@ def confirm_two_factor(*, device, by: User) -> list[str]:
 def remove_two_factor(*, user: User, by: User) -> None:
     """Remove every second-factor device of `user` (their app and backup codes), recorded.
 
-    By the person themselves (after giving their password again) or by the school
-    administration after a lost phone. Sessions verified with a removed device lose that at
-    their next request (django-otp's middleware finds no device): where a second factor is
-    required, the person sets one up again.
+    By the person themselves (after giving their password again) or, after a lost phone, by
+    whom hgw.access.can_reset_two_factor allows; then the person gets an e-mail. Sessions
+    verified with a removed device lose that at their next request (django-otp's middleware
+    finds no device): where a second factor is required, the person sets one up again.
     """
     from django_otp import devices_for_user
 
+    from accounts.tasks import notify_two_factor_reset
+
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
-    kind = SecurityEvent.Kind.TWO_FACTOR_RESET
     if by.pk == user.pk:
-        kind = SecurityEvent.Kind.TWO_FACTOR_REMOVED
-    SecurityEvent.objects.create(user=user, kind=kind, by=by)
+        SecurityEvent.objects.create(user=user, kind=SecurityEvent.Kind.TWO_FACTOR_REMOVED, by=by)
+        return
+    event = SecurityEvent.objects.create(user=user, kind=SecurityEvent.Kind.TWO_FACTOR_RESET, by=by)
+    # Told, so that a reset they did not ask for (a step towards using a stolen password) is
+    # noticed.
+    transaction.on_commit(lambda: notify_two_factor_reset.enqueue(event_id=event.pk))
 
 
 class EmailTaken(Exception):
@@ -149,7 +210,7 @@ def change_email(*, user: User, new_email: str, by: User) -> User:
     from accounts.tasks import notify_email_changed
 
     current = User.objects.select_for_update().get(pk=user.pk)
-    new_email = User.objects.normalize_email(new_email).lower()
+    new_email = normalise_email(new_email)
     old_email = current.email
     if new_email == old_email:
         return current

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SCHOOL_ROLES, User
+from accounts.models import SCHOOL_ROLES, normalise_email
 from schools.models import School
 
 
@@ -29,6 +29,11 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Log in"))
 
+    def clean_username(self) -> str:
+        # Before authentication and the lockout see it: one address, one count of failures,
+        # whatever letter case is typed (django-axes reads it through accounts.middleware too).
+        return normalise_email(self.cleaned_data["username"])
+
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
@@ -36,17 +41,18 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.helper = _helper(_("Change password"))
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(forms.Form):
+    """The address to send a link to; accounts.actions.request_password_reset sends it."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send the link"))
-
-    def get_users(self, email):
-        # People added by the school (or an import) have no password yet; this link is how
-        # they choose their first one. Django's default skips them.
-        return (
-            user for user in User.objects.filter(email__iexact=email, is_active=True) if user.email
-        )
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -134,7 +140,7 @@ class EmailChangeForm(PasswordConfirmForm):
     field_order = ["email", "password"]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         if email == self.user.email.lower():
             raise forms.ValidationError(_("This is already your e-mail address."))
         return email

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import normalise_email
+
 Middleware = Callable[[HttpRequest], HttpResponse]
 
 # Without the second factor a person reaches only these (and static files).
@@ -80,3 +82,12 @@ def client_address(request: HttpRequest) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The login name django-axes counts failures under: the e-mail address as hgw stores it
+    (accounts.models.normalise_email), so that `Teacher@…` and `teacher@…` share one lockout
+    and a success in one letter case does not clear the other's failures."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    raw = credentials.get(field) if credentials else request.POST.get(field)
+    return normalise_email(raw) if raw else None

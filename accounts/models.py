@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -14,13 +15,20 @@ from simple_history.models import HistoricalRecords
 from schools.models import Board, DatedRange, School
 
 
+def normalise_email(value: str) -> str:
+    """The one form of an e-mail address hgw stores, looks up, logs in with and counts login
+    failures under: without surrounding spaces, in lower case. `Teacher@School.nl` and
+    `teacher@school.nl` are one person (and one lockout)."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, full_name: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), full_name=full_name, **extra)
+        user = self.model(email=normalise_email(email), full_name=full_name, **extra)
         if password:
             user.set_password(password)
         else:
@@ -36,7 +44,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, full_name, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -64,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            # Logging in looks the address up exactly (get_by_natural_key), so it is stored in
+            # the one form normalise_email gives.
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lower_case"),
         ]
 
     def __str__(self) -> str:
@@ -77,7 +88,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
+        if (
+            self.is_platform_operator
+            and self.pk
+            and Membership.objects.current().filter(user=self).exists()
+        ):
+            raise ValidationError(
+                _(
+                    "A platform operator holds no role at a school or board. End this "
+                    "person's roles first, or give platform rights to another account."
+                )
+            )
+
+    @property
+    def is_platform_operator(self) -> bool:
+        """Runs the platform (the Django admin); never holds a role at a school or board, so
+        never reaches pupil data through the app (Membership.clean, hgw.access.roles_at)."""
+        return self.is_staff or self.is_superuser
 
     def requires_two_factor(self, on: datetime.date | None = None) -> bool:
         """Whether this person must log in with a second factor (when TWO_FACTOR_REQUIRED).
@@ -116,6 +144,11 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(start_date__lte=day).filter(
             Q(end_date__isnull=True) | Q(end_date__gt=day)
         )
+
+    def current(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        """Roles not ended by `on` (today): running, or still to begin."""
+        day = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
 
     def at_school(self, school: School) -> "MembershipQuerySet":
         return self.filter(school=school)
@@ -184,13 +217,38 @@ class Membership(DatedRange, models.Model):
         where = self.school or self.board
         return f"{self.user} - {self.get_role_display()} - {where}"
 
+    def clean(self) -> None:
+        super().clean()
+        ended = self.end_date is not None and self.end_date <= timezone.localdate()
+        user = getattr(self, "user", None)
+        if not ended and user is not None and user.is_platform_operator:
+            # Otherwise an operator could give itself the IB's access to every pupil.
+            raise ValidationError(_("A platform operator cannot hold a role at a school or board."))
+
+    def describe(self) -> str:
+        """What the role is, where, from when until when: for the security events of roles."""
+        where = self.school or self.board
+        until = self.end_date.isoformat() if self.end_date else "…"
+        return f"{self.get_role_display()}, {where}, {self.start_date.isoformat()} - {until}"
+
 
 SECURITY_EVENT_KINDS = [
     "two_factor_enrolled",
     "two_factor_removed",
     "two_factor_reset",
     "email_changed",
+    "role_added",
+    "role_changed",
+    "platform_rights_changed",
 ]
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def for_school(self, school: School) -> "SecurityEventQuerySet":
+        """What the school's privacy officer sees: events at the school (its roles) and
+        events about anyone who has held a role there."""
+        worked_there = Membership.objects.filter(user=models.OuterRef("user"), school=school)
+        return self.filter(Q(school=school) | Q(models.Exists(worked_there)))
 
 
 class SecurityEvent(models.Model):
@@ -205,8 +263,11 @@ class SecurityEvent(models.Model):
     class Kind(models.TextChoices):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("second factor set up")
         TWO_FACTOR_REMOVED = "two_factor_removed", _("second factor removed by the person")
-        TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by the administration")
+        TWO_FACTOR_RESET = "two_factor_reset", _("second factor reset by someone else")
         EMAIL_CHANGED = "email_changed", _("e-mail address changed")
+        ROLE_ADDED = "role_added", _("role given by a platform operator")
+        ROLE_CHANGED = "role_changed", _("role changed by a platform operator")
+        PLATFORM_RIGHTS_CHANGED = "platform_rights_changed", _("platform rights changed")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="security_events", verbose_name=_("user")
@@ -223,6 +284,17 @@ class SecurityEvent(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     # What changed, where the kind alone does not say it (the old and the new address).
     detail = models.CharField(_("detail"), max_length=600, blank=True)
+    # The school a role given or changed belongs to, so its privacy officer sees the change.
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("school"),
+    )
+
+    objects = SecurityEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security event")
@@ -237,3 +309,46 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_kind_display()} - {self.at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitHit(models.Model):
+    """One event counted by hgw's own rate limits (accounts.throttle): a failed login, a
+    successful one (its address becomes known for the account), a password-reset request.
+
+    A counter, not an audit record: rows older than the limits look back are deleted.
+    """
+
+    class Scope(models.TextChoices):
+        LOGIN_FAILURE_FROM = "login_failure_from", "failed login from a client address"
+        LOGIN_FAILURE_FOR = "login_failure_for", "failed login for an e-mail address"
+        LOGIN_SUCCESS = "login_success", "login from a client address to an account"
+        RESET_REQUEST_FROM = "reset_request_from", "password reset asked from a client address"
+        RESET_MAIL_TO = "reset_mail_to", "password reset mail queued for an e-mail address"
+
+    scope = models.CharField(max_length=32, choices=Scope.choices)
+    # A client address, a normalised e-mail address, or both (LOGIN_SUCCESS).
+    key = models.CharField(max_length=400)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "at"]),
+            models.Index(fields=["scope", "at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    scope__in=[
+                        "login_failure_from",
+                        "login_failure_for",
+                        "login_success",
+                        "reset_request_from",
+                        "reset_mail_to",
+                    ]
+                ),
+                name="ratelimithit_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

@@ -6,15 +6,7 @@ from accounts import forms, views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=forms.LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("inloggen/", views.login, name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "wachtwoord/wijzigen/",
@@ -32,17 +24,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path(
-        "wachtwoord/vergeten/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            form_class=forms.PasswordResetForm,
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("wachtwoord/vergeten/", views.password_reset, name="password_reset"),
     path(
         "wachtwoord/vergeten/verstuurd/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -76,6 +58,11 @@ urlpatterns = [
         name="staff_two_factor_reset",
     ),
     path("school/beveiliging/", views.school_security, name="school_security"),
+    path(
+        "school/beveiligingsgebeurtenissen/",
+        views.security_event_list,
+        name="security_event_list",
+    ),
     path("tweestaps/", views.two_factor, name="two_factor"),
     path("tweestaps/instellen/", views.two_factor_enrol, name="two_factor_enrol"),
     path("tweestaps/controleren/", views.two_factor_verify, name="two_factor_verify"),

@@ -1,11 +1,14 @@
 import base64
+import math
 import re
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import throttle
 from accounts.actions import (
     EmailTaken,
     MembershipExists,
@@ -31,16 +35,20 @@ from accounts.actions import (
     end_memberships,
     pending_totp_device,
     remove_two_factor,
+    request_password_reset,
 )
 from accounts.forms import (
     EmailChangeForm,
+    LoginForm,
     MemberForm,
     PasswordConfirmForm,
+    PasswordResetForm,
     SchoolChoiceForm,
     SchoolSecurityForm,
     TwoFactorCodeForm,
 )
-from accounts.models import Membership, User
+from accounts.middleware import client_address
+from accounts.models import Membership, SecurityEvent, User, normalise_email
 from hgw import access
 from hgw.middleware import SESSION_SCHOOL_KEY
 
@@ -72,10 +80,14 @@ def _staff_at(school):
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     page = Paginator(_staff_at(actor.school), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/staff_list.html", {"page": page})
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"page": page, "can_manage": access.can_manage_staff(actor)},
+    )
 
 
 @login_required
@@ -89,6 +101,8 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             person, invited = add_member(school=actor.school, by=request.user, **form.cleaned_data)
         except MembershipExists:
             form.add_error("role", _("This person already has this role at this school."))
+        except ValidationError as error:
+            form.add_error("email", error)
         else:
             if invited:
                 message = _("%(name)s has been added and gets an e-mail to choose a password.")
@@ -128,7 +142,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
     return render(
@@ -136,7 +150,8 @@ def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
         "accounts/staff_detail.html",
         {
             "person": person,
-            "can_end": person.pk != request.user.pk,
+            "can_end": access.can_manage_staff(actor) and person.pk != request.user.pk,
+            "can_reset_two_factor": access.can_reset_two_factor(actor, person),
             "has_second_factor": user_has_device(person),
             "security_events": person.security_events.select_related("by")[:20],
         },
@@ -165,8 +180,52 @@ def membership_end(request: HttpRequest, user_pk: int) -> HttpResponse:
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs):
     """What django-axes shows instead of logging in while the account-and-address pair is
     locked out: a plain page (429) saying how long, not a bare error."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    return _too_many_attempts(request, throttle.Wait("pair", seconds))
+
+
+def _too_many_attempts(request: HttpRequest, wait: throttle.Wait) -> HttpResponse:
+    minutes = max(1, math.ceil(wait.seconds / 60))
+    context = {"reason": wait.reason, "cooloff_minutes": minutes, "seconds": wait.seconds}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+_login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html",
+    authentication_form=LoginForm,
+    redirect_authenticated_user=True,
+)
+
+
+@login_not_required
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's login page, behind hgw's own limits (accounts.throttle) and django-axes's
+    lockout of an account-and-address pair (both on and off with AXES_ENABLED)."""
+    if request.method != "POST" or not settings.AXES_ENABLED:
+        return _login_view(request)
+    address = client_address(request)
+    username = normalise_email(request.POST.get("username", ""))
+    wait = throttle.login_wait(address=address, username=username)
+    if wait is not None:
+        return _too_many_attempts(request, wait)
+    response = _login_view(request)
+    throttle.record_login(
+        address=address, username=username, succeeded=request.user.is_authenticated
+    )
+    return response
+
+
+@login_not_required
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a password. The same answer whatever the address: the mail (if
+    any) goes out from the task worker."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request_password_reset(
+            email=form.cleaned_data["email"], client_address=client_address(request)
+        )
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 # The second factor --------------------------------------------------------------------------
@@ -337,15 +396,16 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_two_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
-    """A lost phone: the school administration removes a person's second factor; they set up
-    a new one at their next login. Recorded (who, when) on the person's page."""
+    """A lost phone: the school administration removes a person's second factor (an IB's or
+    director's: another IB or the privacy officer, see access.can_reset_two_factor); they set
+    up a new one at their next login. Recorded (who, when) on the person's page, and the
+    person is told by e-mail."""
     actor = access.actor_for(request)
-    if not access.can_manage_staff(actor):
+    if not access.can_view_staff(actor):
         raise Http404
     person = get_object_or_404(_staff_at(actor.school), pk=user_pk)
-    if person.pk == request.user.pk:
-        messages.error(request, _("Remove your own second factor on your own security page."))
-        return redirect("accounts:staff_detail", user_pk=person.pk)
+    if not access.can_reset_two_factor(actor, person):
+        raise Http404
     remove_two_factor(user=person, by=request.user)
     messages.success(
         request,
@@ -356,6 +416,18 @@ def staff_two_factor_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
         % {"name": person.full_name},
     )
     return redirect("accounts:staff_detail", user_pk=person.pk)
+
+
+@login_required
+def security_event_list(request: HttpRequest) -> HttpResponse:
+    """For the privacy officer: changes to how the school's people log in and to their roles,
+    also those made by platform operators in the Django admin."""
+    actor = access.actor_for(request)
+    if not access.can_view_security_events(actor):
+        raise Http404
+    events = SecurityEvent.objects.for_school(actor.school).select_related("user", "by", "school")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/security_event_list.html", {"page": page})
 
 
 @login_required

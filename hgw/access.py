@@ -73,7 +73,8 @@ class Actor:
 
 
 def roles_at(user, school: School | None, on: datetime.date | None = None) -> frozenset[str]:
-    if school is None or not user.is_authenticated:
+    # A platform operator has no roles in the app, even if one slipped past Membership.clean.
+    if school is None or not user.is_authenticated or user.is_platform_operator:
         return frozenset()
     memberships = Membership.objects.active(on).filter(user=user, school=school)
     return frozenset(memberships.values_list("role", flat=True))
@@ -158,6 +159,40 @@ def can_search_pupils(actor: Actor) -> bool:
 
 def can_manage_staff(actor: Actor) -> bool:
     return actor.has(Role.SCHOOL_ADMIN)
+
+
+def can_view_staff(actor: Actor) -> bool:
+    """The staff list and a person's page: the school administration, which manages them,
+    and the IB and the privacy officer, who reset the second factor of an IB or director."""
+    return actor.has(Role.SCHOOL_ADMIN, Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER)
+
+
+# Roles whose second factor the school administration may not reset: with it gone a stolen
+# password alone opens every pupil's file. Another IB of the school or its privacy officer may.
+_GUARDED_SECOND_FACTOR_ROLES = frozenset({Role.CARE_COORDINATOR, Role.DIRECTOR})
+
+
+def can_reset_two_factor(actor: Actor, person) -> bool:
+    """Whether `actor` may reset `person`'s second factor (a lost phone): never their own nor
+    a platform operator's; an IB's or director's (at any school) only an IB or the privacy
+    officer of a school where that role is held; anyone else's the school administration."""
+    if actor.school is None or person.pk == actor.user.pk or person.is_platform_operator:
+        return False
+    guarded = Membership.objects.current(actor.today).filter(
+        user=person, role__in=_GUARDED_SECOND_FACTOR_ROLES
+    )
+    if guarded.exists():
+        return (
+            actor.has(Role.CARE_COORDINATOR, Role.PRIVACY_OFFICER)
+            and guarded.filter(school=actor.school).exists()
+        )
+    return actor.has(Role.SCHOOL_ADMIN)
+
+
+def can_view_security_events(actor: Actor) -> bool:
+    """Changes to how people log in and to their roles (also by platform operators): the
+    privacy officer of the school."""
+    return actor.school is not None and actor.has(Role.PRIVACY_OFFICER)
 
 
 def can_assign_teachers(actor: Actor, group: Group) -> bool:

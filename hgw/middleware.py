@@ -53,7 +53,8 @@ def school_middleware(get_response: Middleware) -> Middleware:
     def middleware(request: HttpRequest) -> HttpResponse:
         request.school = None
         request.available_schools = []
-        if request.user.is_authenticated:
+        # A platform operator works in the Django admin only: no school, whatever its roles.
+        if request.user.is_authenticated and not request.user.is_platform_operator:
             memberships = (
                 Membership.objects.active()
                 .filter(user=request.user, school__isnull=False)

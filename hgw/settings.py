@@ -160,7 +160,18 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+# Counted in the stored form (trimmed, lower case): a change of letter case is the same account.
+AXES_USERNAME_CALLABLE = "accounts.middleware.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# hgw's own limits beside it (accounts.throttle; on and off with AXES_ENABLED): one client
+# address over all accounts (password spraying), and one account from all addresses (a
+# growing wait, never at an address the person logged in from before).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_ACCOUNT_SLOWDOWN_AFTER = env_int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
+LOGIN_ACCOUNT_DELAY_MAX_MINUTES = env_int("LOGIN_ACCOUNT_DELAY_MAX_MINUTES", 15)
+# Password-reset mail, per hour: to one e-mail address, and requests from one client address.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env_int("PASSWORD_RESET_REQUESTS_PER_CLIENT", 10)
 AXES_DISABLE_ACCESS_LOG = True  # hgw keeps its own access log; no second copy of logins
 AXES_VERBOSE = False
 # Behind reverse proxies that append the client's address to X-Forwarded-For, the number of

@@ -227,30 +227,95 @@ def test_a_teacher_may_set_it_up_and_then_uses_it(world, client):
     assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:two_factor_verify"))
 
 
-def test_the_school_admin_resets_a_lost_phone(world, client_for):
-    ib = world.users["care_coordinator"]
-    ib_client = Client()
-    _enrol(ib_client, ib)
-    assert ib_client.get(reverse("home")).status_code == 200
+def test_the_school_admin_resets_a_teachers_lost_phone(
+    world, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.school.teachers_require_two_factor = True
+    world.school.save()
+    teacher = world.users["teacher"]
+    teacher_client = Client()
+    _enrol(teacher_client, teacher)
+    assert teacher_client.get(reverse("home")).status_code == 200
 
     admin = client_for("school_admin")
-    detail = admin.get(reverse("accounts:staff_detail", kwargs={"user_pk": ib.pk}))
-    reset_url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": ib.pk})
+    detail = admin.get(reverse("accounts:staff_detail", kwargs={"user_pk": teacher.pk}))
+    reset_url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": teacher.pk})
     assert reset_url in detail.content.decode()
-    response = admin.post(reset_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reset_url)
     assert response.status_code == 302
-    assert not user_has_device(ib)
+    assert not user_has_device(teacher)
 
-    event = SecurityEvent.objects.filter(user=ib).first()
+    event = SecurityEvent.objects.filter(user=teacher).first()
     assert event.kind == SecurityEvent.Kind.TWO_FACTOR_RESET
     assert event.by == world.users["school_admin"]
-    page = admin.get(reverse("accounts:staff_detail", kwargs={"user_pk": ib.pk})).content.decode()
-    assert "School_Admin" in page  # who reset it, on the person's page
+    page = admin.get(reverse("accounts:staff_detail", kwargs={"user_pk": teacher.pk}))
+    assert "School_Admin" in page.content.decode()  # who reset it, on the person's page
 
-    # The IB's open session lost its second factor: set up again before anything else.
-    assert ib_client.get(reverse("home"))["Location"].startswith(
+    # The person is told, by e-mail: by whom, and where to turn if they did not ask for it.
+    (message,) = mailoutbox
+    assert message.to == [teacher.email]
+    assert "School_Admin" in message.body and "Sanne" not in message.body
+
+    # The open session lost its second factor: set up again before anything else.
+    assert teacher_client.get(reverse("home"))["Location"].startswith(
         reverse("accounts:two_factor_enrol")
     )
+
+
+@pytest.mark.parametrize("person", ["care_coordinator", "director"])
+def test_the_school_admin_cannot_reset_the_second_factor_of_an_ib_or_director(
+    world, client_for, person, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = world.users[person]
+    totp_device(user)
+    admin = client_for("school_admin")
+    reset_url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": user.pk})
+    page = admin.get(reverse("accounts:staff_detail", kwargs={"user_pk": user.pk}))
+    assert reset_url not in page.content.decode()  # no button
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(reset_url).status_code == 404  # and a forged POST is refused
+    assert user_has_device(user)
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TWO_FACTOR_RESET).exists()
+    assert mailoutbox == []
+
+
+def test_the_school_admin_cannot_reset_a_teacher_who_is_ib_at_another_school(world, client_for):
+    teacher = world.users["teacher"]
+    factories.MembershipFactory(user=teacher, school=world.other_school, role=Role.CARE_COORDINATOR)
+    totp_device(teacher)
+    url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": teacher.pk})
+    assert client_for("school_admin").post(url).status_code == 404
+    assert user_has_device(teacher)
+
+
+@pytest.mark.parametrize("resetter", ["care_coordinator", "privacy_officer"])
+def test_another_ib_or_the_privacy_officer_resets_an_ibs_lost_phone(
+    world, client_for, resetter, mailoutbox, django_capture_on_commit_callbacks
+):
+    ib = factories.UserFactory(email="ib2@school.example", full_name="Tweede Ib")
+    factories.MembershipFactory(user=ib, school=world.school, role=Role.CARE_COORDINATOR)
+    totp_device(ib)
+    client = client_for(resetter)
+    reset_url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": ib.pk})
+    page = client.get(reverse("accounts:staff_detail", kwargs={"user_pk": ib.pk}))
+    assert reset_url in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reset_url).status_code == 302
+    assert not user_has_device(ib)
+    event = SecurityEvent.objects.get(user=ib)
+    assert event.kind == SecurityEvent.Kind.TWO_FACTOR_RESET and event.by == world.users[resetter]
+    (message,) = mailoutbox
+    assert message.to == ["ib2@school.example"]
+    assert world.users[resetter].full_name in message.body
+
+
+def test_the_ib_cannot_reset_a_teachers_second_factor(world, client_for):
+    teacher = world.users["teacher"]
+    totp_device(teacher)
+    url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": teacher.pk})
+    assert client_for("care_coordinator").post(url).status_code == 404
+    assert user_has_device(teacher)
 
 
 def test_the_school_admin_resets_only_staff_of_their_own_school(world, client_for):
@@ -268,6 +333,14 @@ def test_the_school_admin_does_not_reset_their_own(world, client_for):
     admin = client_for("school_admin")
     admin.post(reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": admin_user.pk}))
     assert user_has_device(admin_user)
+
+
+def test_the_ib_does_not_reset_their_own_from_the_staff_page(world, client_for):
+    ib = world.users["care_coordinator"]
+    client = client_for("care_coordinator")
+    url = reverse("accounts:staff_two_factor_reset", kwargs={"user_pk": ib.pk})
+    assert client.post(url).status_code == 404
+    assert user_has_device(ib)
 
 
 def test_security_events_are_append_only(world):

@@ -57,6 +57,7 @@ SCHOOL_WIDE = {"care_coordinator": 200, "director": 200, "school_admin": 200}
 IMPORTERS = {"care_coordinator": 200, "school_admin": 200}
 GUARDIAN_KEEPERS = IMPORTERS
 AUDIT_READERS = {"care_coordinator": 200, "privacy_officer": 200}
+STAFF_READERS = {"school_admin": 200, "care_coordinator": 200, "privacy_officer": 200}
 
 
 def _import(world, status="cancelled"):
@@ -711,23 +712,27 @@ MATRIX: dict[str, Entry] = {
     "pupils:retention_purge": Entry(
         _only({"care_coordinator": 302, "other_school_ib": 302}), method="post"
     ),
-    "accounts:staff_list": Entry(_only({"school_admin": 200})),
+    # The staff pages: the school administration manages them; the IB and the privacy officer
+    # see them (they reset the second factor of an IB or director).
+    "accounts:staff_list": Entry(_only(STAFF_READERS | {"other_school_ib": 200})),
     "accounts:staff_add": Entry(_only({"school_admin": 200})),
     "accounts:staff_detail": Entry(
-        _only({"school_admin": 200}), kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk}
+        _only(STAFF_READERS), kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk}
     ),
     "accounts:membership_end": Entry(
         _only({"school_admin": 302}),
         kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},
         method="post",
     ),
-    # Resetting someone's second factor: the school administration, for staff of its school.
+    # Resetting a teacher's second factor: the school administration, for staff of its school.
     "accounts:staff_two_factor_reset": Entry(
         _only({"school_admin": 302}),
         kwargs=lambda w: {"user_pk": w.users["other_teacher"].pk},
         method="post",
     ),
     "accounts:school_security": Entry(_only({"school_admin": 200})),
+    # Changes to logins and roles (also by platform operators): the privacy officer.
+    "accounts:security_event_list": Entry(_only({"privacy_officer": 200})),
     # One's own second factor. Personas who need one have it (client_for): setting up another
     # sends them to their page, the verification page sends them on, the backup codes are
     # gone; an empty removal form comes back with its error (no password given).

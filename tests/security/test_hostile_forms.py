@@ -300,9 +300,9 @@ FORMS: dict[str, FormSpec] = {
         saves=True,
     ),
     "accounts:membership_end": FormSpec("school_admin", page="accounts:staff_detail"),
-    # Shown for a person with a second factor (the IB here).
+    # Shown for a person with a second factor (the IB here) to whom may reset it.
     "accounts:staff_two_factor_reset": FormSpec(
-        "school_admin",
+        "privacy_officer",
         page="accounts:staff_detail",
         kwargs=lambda w: {"user_pk": totp_device(w.users["care_coordinator"]).user_id},
     ),
