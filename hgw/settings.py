@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "accounts.middleware.two_factor_middleware",
     "hgw.middleware.school_middleware",
     "audit.log.AccessLogMiddleware",
+    # A POST (PUT, PATCH, DELETE) that ends in a server error leaves nothing written.
+    "hgw.middleware.atomic_writes_middleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
