@@ -10,8 +10,9 @@ MAX_ID = 2**63 - 1
 
 
 def whole_number(value: str | None, *, low: int = 1, high: int = MAX_ID) -> int | None:
-    """The whole number written in ``value`` (ASCII digits), if it lies in [low, high]; else
-    None. Also None for signs, spaces inside, other scripts' digits and superscripts."""
+    """The whole number written in ``value`` (ASCII digits, a leading minus allowed), if it
+    lies in [low, high]; else None, as for a plus sign, a space inside, a decimal point, other
+    scripts' digits and superscripts (which int() reads or fails on)."""
     text = (value or "").strip()
     negative = text.startswith("-")
     digits = text[1:] if negative else text
