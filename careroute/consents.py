@@ -24,17 +24,18 @@ from careroute.models import (
     ConsentPurpose,
     HGDRequest,
 )
+from careroute.pdf_files import is_pdf, pdf_problem
 from meetings import actions as meeting_actions
 from meetings.models import MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Guardian, LogKind, Pupil, PupilLogEntry
 
-PDF_MAGIC = b"%PDF-"
 # A scanned signed form is one or two pages.
 MAX_FORM_BYTES = 5 * 1024 * 1024
 
 
 def check_form_file(upload: UploadedFile | None) -> None:
-    """A signed form: a PDF (by its content, not its name) of at most MAX_FORM_BYTES."""
+    """A signed form: a plain PDF document (by its structure, not its name) of at most
+    MAX_FORM_BYTES."""
     if upload is None:
         raise ValidationError(_("Upload the signed form (PDF)."), code="required")
     if upload.size is not None and upload.size > MAX_FORM_BYTES:
@@ -44,14 +45,8 @@ def check_form_file(upload: UploadedFile | None) -> None:
         )
     if not is_pdf(upload):
         raise ValidationError(_("The signed form must be a PDF file."), code="not_pdf")
-
-
-def is_pdf(upload) -> bool:
-    """A PDF by its content (its first bytes), not its name; the file stays at its start."""
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    return head == PDF_MAGIC
+    if problem := pdf_problem(upload):
+        raise ValidationError(problem, code="unsafe_pdf")
 
 
 def note_conversation(*, pupil: Pupil, date: datetime.date, notes: str, participants: str, by):

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from audit.history import Stale
 from careroute.consent import consent_state
-from careroute.consents import is_pdf
 from careroute.models import ConsentPurpose, HGDRequest, HGDStatus, Level
+from careroute.pdf_files import is_pdf, pdf_problem
 from careroute.route import current_level
 from groupplans import actions as overview_actions
 from groupplans.models import OverviewRow
@@ -117,6 +117,8 @@ def upload_problems(request: HGDRequest, file) -> list[str]:
         )
     elif not is_pdf(file):
         problems.append(_("The report must be a PDF file."))
+    elif problem := pdf_problem(file):
+        problems.append(problem)
     return problems
 
 

@@ -19,6 +19,7 @@ from groupplans.models import (
 from pupils.forms import record_state
 from pupils.models import SubjectArea
 from schools.models import School
+from schools.numbers import MAX_ID
 
 LOWEST_GRADE, HIGHEST_GRADE = 1, 8
 
@@ -222,6 +223,8 @@ class ApplyTemplateForm(forms.Form):
     """Which library entry a teacher uses for a subgroup, over the version they saw."""
 
     template = forms.IntegerField(
-        error_messages={"required": _("Choose an entry from the library.")}
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={"required": _("Choose an entry from the library.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -14,6 +14,7 @@ from groupplans.models import (
     Subgroup,
     Weekday,
 )
+from schools.numbers import MAX_ID
 
 TEXT_MAX_LENGTH = 4000
 
@@ -160,7 +161,7 @@ class PlacementForm(VersionedForm):
 class MoveForm(forms.Form):
     """Put a pupil in a subgroup ("individual": an offer of their own)."""
 
-    pupil = forms.IntegerField(widget=forms.HiddenInput)
+    pupil = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     subgroup = forms.CharField(max_length=20)
 
 

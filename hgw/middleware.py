@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -129,3 +130,30 @@ def _may_skip_school_choice(request: HttpRequest) -> bool:
         reverse("set_language"),
     )
     return request.path in allowed or request.path.startswith(("/admin/", settings.STATIC_URL))
+
+
+# Requests that only read: never wrapped, so a page view takes no write lock (SQLite's
+# IMMEDIATE transactions lock the database from their first statement).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def atomic_writes_middleware(get_response: Middleware) -> Middleware:
+    """A request that may change data (POST, PUT, PATCH, DELETE) runs in one transaction: when
+    it ends in a server error, nothing it wrote stays, as the error page says. Django turns the
+    view's exception into the 500 response inside get_response, so the status decides.
+
+    It sits after the access log (what was shown is logged even when a later step fails) and
+    wraps the view only; work queued with transaction.on_commit runs once the request's writes
+    are committed, and not at all when they are rolled back.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method in SAFE_METHODS:
+            return get_response(request)
+        with transaction.atomic():
+            response = get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+    return middleware

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "accounts.middleware.two_factor_middleware",
     "hgw.middleware.school_middleware",
     "audit.log.AccessLogMiddleware",
+    # A POST (PUT, PATCH, DELETE) that ends in a server error leaves nothing written.
+    "hgw.middleware.atomic_writes_middleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,10 +139,27 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_for_concurrent_use(database: dict) -> dict:
+    """SQLite (the demo) for a handful of people at once: a write transaction takes the write
+    lock at its start (IMMEDIATE: a read-then-write transaction cannot be refused halfway
+    with "database is locked"), waits up to 20 seconds for it, and readers do not wait for
+    the writer (WAL)."""
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'hgw.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    "default": sqlite_for_concurrent_use(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'hgw.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

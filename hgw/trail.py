@@ -164,15 +164,54 @@ def access_entries(school: School, filters: Filters | None = None) -> models.Que
     return entries.select_related("user").order_by("-at", "-pk")
 
 
+# What whoever may not see learning data (the privacy officer) reads instead of which
+# learning or care page was opened or which such record changed: that a pupil has an IHP, a
+# diagnostics request or a care-team case is itself a care fact.
+GENERALISED_PAGE = gettext_lazy("a page with learning or care data")
+GENERALISED_RECORD = gettext_lazy("learning or care data")
+
+# Pages that show only basic data (name, group, guardians): named to everyone.
+BASIC_PAGES = {
+    "home",
+    "pupils:group_detail",
+    "pupils:pupil_list",
+    "pupils:pupil_basic",
+    "pupils:guardian_add",
+    "pupils:guardian_edit",
+    "pupils:retention",
+    "pupils:rollover",
+}
+BASIC_DOSSIER_TABS = {"gegevens"}
+
+
 @dataclass
 class AccessRow:
     entry: AccessLogEntry
     role: str
     pupils: list[PupilRef]
+    show_learning: bool = True
+
+    @property
+    def generalised(self) -> bool:
+        """Whether the page is hidden behind GENERALISED_PAGE for this reader."""
+        return not self.show_learning and not self._is_basic()
+
+    def _is_basic(self) -> bool:
+        name = self.entry.what
+        if name == "pupil_dossier_tab":
+            return self.entry.path.rstrip("/").rsplit("/", 1)[-1] in BASIC_DOSSIER_TABS
+        return name in BASIC_PAGES or name.startswith(("admin:", "trail:"))
+
+    @property
+    def path(self) -> str:
+        """The address opened; none when it would say which learning or care page."""
+        return "" if self.generalised else self.entry.path
 
     @property
     def page(self) -> str:
         """The page in words a parent understands; the URL name when hgw has no words yet."""
+        if self.generalised:
+            return str(GENERALISED_PAGE)
         name = self.entry.what
         if name == "pupil_dossier_tab":
             tab = self.entry.path.rstrip("/").rsplit("/", 1)[-1]
@@ -283,9 +322,12 @@ PAGE_NAMES = {
 }
 
 
-def access_rows(school: School, entries: list[AccessLogEntry]) -> list[AccessRow]:
+def access_rows(
+    school: School, entries: list[AccessLogEntry], *, show_learning: bool = True
+) -> list[AccessRow]:
     """The page's entries with the pupils each showed (of this school only) and the role
-    each person held at the school that day."""
+    each person held at the school that day. Without show_learning, which learning or care
+    page was opened is generalised (the pupils and who opened it are not)."""
     ours = school_pupil_ids(school)
     shown = AccessLogPupil.objects.filter(entry__in=[e.pk for e in entries]).filter(
         Q(entry__school=school) | Q(pupil_id__in=ours)
@@ -302,6 +344,7 @@ def access_rows(school: School, entries: list[AccessLogEntry]) -> list[AccessRow
             pupils=sorted(
                 (names[pk] for pk in by_entry.get(entry.pk, [])), key=lambda p: str(p).casefold()
             ),
+            show_learning=show_learning,
         )
         for entry in entries
     ]
@@ -383,7 +426,9 @@ def revision_index(
 
 def revisions(school: School, index_rows, *, show_learning: bool) -> list[Revision]:
     """The page's revisions in full, each with what changed (simple-history's diff_against
-    against the revision before it); a fixed number of queries whatever the rows."""
+    against the revision before it); a fixed number of queries whatever the rows. Without
+    show_learning, a learning or care record is only "learning or care data", created,
+    changed or deleted: not which record, nor its fields or values."""
     wanted: dict[str, list[int]] = defaultdict(list)
     for history_id, _at, kind, _pupil in index_rows:
         wanted[kind].append(history_id)
@@ -415,7 +460,7 @@ def revisions(school: School, index_rows, *, show_learning: bool) -> list[Revisi
         result.append(
             Revision(
                 kind=kind,
-                kind_label=str(source.model._meta.verbose_name),
+                kind_label=str(GENERALISED_RECORD if hide else source.model._meta.verbose_name),
                 record=record,
                 at=record.history_date,
                 action=_ACTIONS[record.history_type](),
@@ -423,7 +468,7 @@ def revisions(school: School, index_rows, *, show_learning: bool) -> list[Revisi
                 user=record.history_user,
                 role=roles.label(record.history_user, record.history_date),
                 description="" if hide else _describe(kind, record),
-                changes=_changes(source, record, previous[(kind, history_id)], hide=hide),
+                changes=[] if hide else _changes(source, record, previous[(kind, history_id)]),
                 values_hidden=hide,
             )
         )
@@ -477,7 +522,7 @@ def _tracked_fields(source: RevisionSource) -> list[str]:
     ]
 
 
-def _changes(source: RevisionSource, record, before, *, hide: bool) -> list[Change]:
+def _changes(source: RevisionSource, record, before) -> list[Change]:
     meta = source.model._meta
     if record.history_type == "~" and before is not None:
         names = [
@@ -493,10 +538,8 @@ def _changes(source: RevisionSource, record, before, *, hide: bool) -> list[Chan
         Change(
             name=name,
             field=str(meta.get_field(name).verbose_name),
-            old=""
-            if hide or before is None or record.history_type == "+"
-            else display_value(before, name),
-            new="" if hide else display_value(record, name),
+            old="" if before is None or record.history_type == "+" else display_value(before, name),
+            new=display_value(record, name),
         )
         for name in names
     ]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from schools.numbers import MAX_ID
 
 
 class _DateInput(forms.DateInput):
@@ -20,7 +21,9 @@ class TrailFilterForm(forms.Form):
     user = forms.ModelChoiceField(
         label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("anyone")
     )
-    pupil = forms.IntegerField(label=_("Pupil number"), required=False, min_value=1)
+    pupil = forms.IntegerField(
+        label=_("Pupil number"), required=False, min_value=1, max_value=MAX_ID
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("Up to and including"), required=False, widget=_DateInput())
 

@@ -62,7 +62,9 @@ def access_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(trail.access_entries(actor.school, filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = trail.access_rows(actor.school, list(page.object_list))
+    rows = trail.access_rows(
+        actor.school, list(page.object_list), show_learning=_shows_learning(actor)
+    )
     note_pupils(request, {pupil.pk for row in rows for pupil in row.pupils})
     return render(
         request,
@@ -127,7 +129,9 @@ def pupil_trail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pupil": pupil,
             "access_page": access_page,
-            "access_rows": trail.access_rows(school, list(access_page.object_list)),
+            "access_rows": trail.access_rows(
+                school, list(access_page.object_list), show_learning=_shows_learning(actor)
+            ),
             "revision_page": revision_page,
             "revision_rows": trail.revisions(
                 school, list(revision_page.object_list), show_learning=_shows_learning(actor)

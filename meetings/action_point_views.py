@@ -18,6 +18,7 @@ from meetings import action_points
 from meetings.action_point_forms import ActionPointEditForm, ActionPointForm
 from meetings.forms import stale_form
 from meetings.models import ActionPoint, Meeting
+from schools.numbers import whole_number
 
 PER_PAGE = 25
 HOME_OVERDUE = 5
@@ -132,10 +133,7 @@ def _toggle(request: HttpRequest, pk: int, change, done: str) -> HttpResponse:
     point = access.get_action_point_or_404(request, pk)
     if not access.can_complete_action_point(actor, point):
         raise Http404
-    try:
-        seen = int(request.POST.get("version", ""))
-    except ValueError:
-        seen = None
+    seen = whole_number(request.POST.get("version"))
     if seen is None:
         messages.error(request, _("This action point could not be changed; please try again."))
         return redirect(_back(request))
@@ -290,11 +288,8 @@ def school_actions(request: HttpRequest) -> HttpResponse:
     status = _status(request)
     points = _filtered(access.action_points_visible(actor), status)
     owners = action_points.possible_owners(actor.school, actor.today)
-    owner = None
-    try:
-        owner = owners.filter(pk=int(request.GET.get("eigenaar", ""))).first()
-    except ValueError:
-        owner = None
+    wanted = whole_number(request.GET.get("eigenaar"))
+    owner = owners.filter(pk=wanted).first() if wanted is not None else None
     if owner is not None:
         points = points.filter(owner=owner)
     page = Paginator(_with_related(points).ordered(), PER_PAGE).get_page(request.GET.get("page"))

@@ -18,6 +18,7 @@ from meetings.forms import stale_form
 from meetings.models import Meeting, MeetingItem, MeetingKind, Registration
 from meetings.registration_forms import GROWTH_STEPS, GrowthDocumentForm, RegistrationForm
 from pupils.models import Group, Pupil
+from schools.numbers import whole_number
 
 PER_PAGE = 25
 
@@ -212,12 +213,11 @@ def registration_attach(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_or_404(request, pk)
     if not access.can_attach_registrations(actor, meeting):
         raise Http404
-    chosen = []
-    for value in request.POST.getlist("registration"):
-        try:
-            chosen.append(int(value))
-        except ValueError:
-            continue
+    chosen = [
+        number
+        for number in map(whole_number, request.POST.getlist("registration"))
+        if number is not None
+    ]
     found = list(
         access.registrations_visible(actor)
         .waiting()

@@ -35,14 +35,18 @@ from meetings.item_views import zoom_in_form
 from meetings.models import AGENDA, CHECKLIST, Meeting, MeetingKind, Minutes, Preparation
 from pupils.models import Group
 from schools.models import Period, SchoolYear
+from schools.numbers import whole_number
 
 PER_PAGE = 25
 
 
 def _month(value: str | None, today: datetime.date) -> datetime.date:
-    """The first day of the month asked for as "2026-11"; this month when absent or wrong."""
+    """The first day of the month asked for as "2026-11"; this month when absent, wrong or
+    more than a century away (the calendar's neighbours of 9999-12 do not exist)."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
+        if abs(year - today.year) > 100:
+            raise ValueError
         return datetime.date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
@@ -225,10 +229,8 @@ def group_meetings_plan(request: HttpRequest) -> HttpResponse:
 def _chosen_period(request, actor, periods) -> Period | None:
     value = request.GET.get("periode")
     if value:
-        try:
-            return periods.get(pk=int(value))
-        except (ValueError, Period.DoesNotExist):
-            return None
+        wanted = whole_number(value)
+        return periods.filter(pk=wanted).first() if wanted is not None else None
     # The current period, or else the next one to come.
     return periods.on(actor.today).first() or (
         periods.filter(start_date__gt=actor.today).order_by("start_date").first()

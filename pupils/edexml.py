@@ -420,10 +420,14 @@ class _Reader:
         school = self.school(school_element)
 
         # Groups first, whatever their place in the file: pupils and teachers refer to them.
-        groups = self.rows(root, "groepen", "groep", self.group)
-        composed = self.rows(root, "samengestelde_groepen", "samengestelde_groep", self.composed)
-        pupils = self.rows(root, "leerlingen", "leerling", self.pupil)
-        teachers = self.rows(root, "leerkrachten", "leerkracht", self.teacher)
+        groups = self.rows(root, ("groepen",), "groep", self.group)
+        # EDEXML 2.1 puts a samengestelde groep (a Plusklas) inside <groepen>, beside the
+        # groepen; hgw's demo files (and some exports) give them a block of their own.
+        composed = self.rows(
+            root, ("groepen", "samengestelde_groepen"), "samengestelde_groep", self.composed
+        )
+        pupils = self.rows(root, ("leerlingen",), "leerling", self.pupil)
+        teachers = self.rows(root, ("leerkrachten",), "leerkracht", self.teacher)
         self.problems.sort(key=lambda problem: problem.line)
         return EdexFile(
             version=version,
@@ -512,15 +516,17 @@ class _Reader:
     def rows[T](
         self,
         root: ElementTree.Element,
-        container: str,
+        containers: tuple[str, ...],
         name: str,
         read_row: Callable[[ElementTree.Element, "_Row"], T],
     ) -> list[T]:
-        """Read every `container/name` row in file order; a row with a problem is skipped and
-        reported, and a key seen before makes the later row the duplicate."""
+        """Read every `container/name` row of the containers in file order; a row with a
+        problem is skipped and reported, and a key seen before makes the later row the
+        duplicate."""
         result: list[T] = []
         seen: dict[str, int] = {}
-        for element in self.grandchildren(root, container, name):
+        elements = [e for c in containers for e in self.grandchildren(root, c, name)]
+        for element in sorted(elements, key=self.line):
             row = _Row(name, self.attribute(element, "key"), self.line(element))
             try:
                 if row.key is None:
@@ -596,7 +602,7 @@ class _Reader:
         if name == "groep":
             valid, lines, block = self.group_keys, self.group_lines, "groepen"
         else:
-            valid, lines, block = self.composed_keys, self.composed_lines, "samengestelde_groepen"
+            valid, lines, block = self.composed_keys, self.composed_lines, "groepen"
         keys: list[str] = []
         for item in items:
             key = self.attribute(item, "key")

@@ -21,6 +21,7 @@ from pupils.retention import (
     purge_pupils,
     retention_ends,
 )
+from schools.numbers import whole_number
 
 PAGE_SIZE = 50
 
@@ -58,10 +59,10 @@ def retention_purge(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("scope") == "all":
             # At most as many as the page said, so the IB erases no more than they saw.
-            shown = int(request.POST.get("count", "0") or 0)
-            erased = purge_expired(school=actor.school, by=request.user, limit=max(shown, 0))
+            shown = whole_number(request.POST.get("count"), low=0) or 0
+            erased = purge_expired(school=actor.school, by=request.user, limit=shown)
         else:
-            ids = {int(v) for v in request.POST.getlist("pupil") if v.isdigit()}
+            ids = {whole_number(v) for v in request.POST.getlist("pupil")} - {None}
             erased = len(ids)
             purge_pupils(school=actor.school, pupil_ids=ids, by=request.user, on=actor.today)
     except PurgeRefused as error:

@@ -14,10 +14,10 @@ from careroute.models import Consent
 from hgw.access import Actor, care_team_pupils_visible
 from meetings.models import MeetingItem
 from pupils.models import Guardian, PupilLogEntry
-from tests import factories
+from tests import factories, pdfs
 from tests.careroute import care_team
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdfs.plain()
 
 
 def _stands(world) -> bool:
@@ -238,6 +238,23 @@ def test_the_upload_refuses_a_non_pdf_and_a_too_large_file_keeping_the_input(
     assert message.lower() in body.lower()  # "PDF" or "pdf-bestand"; "MB"
     assert "2031-07-31" in body  # the other input is kept
     assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("kind", sorted(pdfs.HOSTILE))
+def test_uploading_a_signed_form_that_is_not_a_plain_pdf_is_refused_saying_why(
+    kind, world, client_for, media
+):
+    build, words = pdfs.HOSTILE[kind]
+    care_team.case(world)
+    client = client_for("care_coordinator")
+    upload = SimpleUploadedFile("form.pdf", build())
+    response = _post(client, world, form_file=upload, end_date="2031-07-31")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert words in body
+    assert "2031-07-31" in body
+    assert not Consent.objects.exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]
 
 
 def test_the_signed_form_is_served_only_to_the_ib(world, client_for, media):

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from careroute import hgd as actions
 from careroute.models import CareRoute, Consent, HGDRequest, HGDStatus
 from groupplans.models import OverviewRow
+from tests import pdfs
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdfs.plain()
 
 
 @pytest.fixture(autouse=True)
@@ -166,6 +167,21 @@ def test_upload_refuses_a_file_that_is_not_a_pdf(world, client_for, settings):
     response = _upload(client_for("care_coordinator"), hgd, fake)
     assert response.status_code == 422
     assert "PDF" in response.content.decode()
+    hgd.refresh_from_db()
+    assert not hgd.report
+    assert not (settings.MEDIA_ROOT / "hgd").exists()
+
+
+@pytest.mark.parametrize("kind", sorted(pdfs.HOSTILE))
+def test_uploading_a_report_that_is_not_a_plain_pdf_is_refused_saying_why(
+    kind, world, client_for, settings
+):
+    build, words = pdfs.HOSTILE[kind]
+    hgd = _request(world)
+    _consent(world, hgd)
+    response = _upload(client_for("care_coordinator"), hgd, _pdf(build()))
+    assert response.status_code == 422
+    assert words in response.content.decode()
     hgd.refresh_from_db()
     assert not hgd.report
     assert not (settings.MEDIA_ROOT / "hgd").exists()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import pdfs
 from tests.conftest import PERSONAS
 
 LOGIN = "login"
@@ -465,7 +466,7 @@ def _hgd(world):
             how="conversation",
             recorded_by=ib,
         )
-        report = SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n")
+        report = SimpleUploadedFile("verslag.pdf", pdfs.plain())
         found = hgd.upload_report(request=found, file=report, by=ib)
         found = hgd.save_recommendations(
             request=found,

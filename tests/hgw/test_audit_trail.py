@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from audit.models import AccessLogEntry, AccessLogPupil
+from careroute import hgd
+from careroute.models import CareRoute
 from hgw.pdf import FetchRefused, StaticOnlyFetcher
 from pupils.actions import record_result
 from pupils.models import Instrument
@@ -64,6 +66,16 @@ def test_access_log_filters_by_pupil_and_person(world, client_for):
     by_person = client.get(reverse("trail:access_list"), {"user": world.users["director"].pk})
     assert "Bakker" in by_person.content.decode()
     assert "Vries, Sanne de" not in by_person.content.decode()
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
+@pytest.mark.parametrize("page", ["trail:access_list", "trail:revision_list"])
+def test_filtering_the_trail_on_a_pupil_number_too_large_says_so(page, number, world, client_for):
+    """No pupil has a number beyond a 64-bit integer: the form says so instead of the database
+    (SQLite, the demo's) failing on it."""
+    response = client_for("privacy_officer").get(reverse(page), {"pupil": number})
+    assert response.status_code == 200
+    assert response.context["form"].errors["pupil"]
 
 
 def test_access_log_shows_the_role_held_that_day(world, client_for):
@@ -142,6 +154,52 @@ def test_privacy_officer_sees_that_results_changed_but_not_their_values(world, c
     assert "187.5" not in officer
     ib = client_for("care_coordinator").get(reverse("trail:revision_list")).content.decode()
     assert "187.5" in ib
+
+
+def _diagnostics_requested(world):
+    CareRoute.objects.update_or_create(
+        pupil=world.pupil, defaults={"school_id": world.school.pk, "level": 2}
+    )
+    return hgd.request_hgd(
+        pupil=world.pupil,
+        question="Waarom leest Sanne zo traag?",
+        expert_name="Drs. P. Jansen",
+        expert_discipline="orthopedagoog",
+        by=world.users["care_coordinator"],
+    )
+
+
+@pytest.mark.parametrize("page", ["trail:revision_list", "trail:pupil_trail"])
+def test_privacy_officer_identifies_the_pupil_but_not_their_care_records(page, world, client_for):
+    """The privacy officer answers parents' questions: which pupil, who, when. Which care
+    records a pupil has (a diagnostics request, a care route) is not theirs to learn."""
+    _diagnostics_requested(world)
+    kwargs = {"pk": world.pupil.pk} if page == "trail:pupil_trail" else None
+    officer = client_for("privacy_officer").get(reverse(page, kwargs=kwargs)).content.decode()
+    assert "Vries, Sanne de" in officer or "Sanne de Vries" in officer
+    assert "leer- of zorggegevens" in officer
+    for care_fact in ("onderzoeksaanvraag", "HGD", "zorgroute", "orthopedagoog", "Jansen"):
+        assert care_fact not in officer, care_fact
+    ib = client_for("care_coordinator").get(reverse(page, kwargs=kwargs)).content.decode()
+    assert "onderzoeksaanvraag (HGD)" in ib
+
+
+def test_privacy_officer_sees_who_opened_a_care_page_but_not_which(world, client_for):
+    entry = AccessLogEntry.objects.create(
+        user=world.users["care_coordinator"],
+        school=world.school,
+        what="careroute:ihp_detail",
+        path=f"/leerlingen/{world.pupil.pk}/ihp/7/",
+    )
+    AccessLogPupil.objects.create(entry=entry, pupil_id=world.pupil.pk)
+    _log(world.users["teacher"], world.school, [world.pupil], "pupils:pupil_basic")
+    officer = client_for("privacy_officer").get(reverse("trail:access_list")).content.decode()
+    assert "Vries, Sanne de" in officer
+    assert "een pagina met leer- of zorggegevens" in officer
+    assert "IHP" not in officer and "/ihp/" not in officer
+    assert "leerlingdossier: gegevens" in officer  # basic data: named as before
+    ib = client_for("care_coordinator").get(reverse("trail:access_list")).content.decode()
+    assert "IHP" in ib and "/ihp/7/" in ib
 
 
 def test_pupil_search_is_a_post_and_is_logged(world, client_for):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry, AccessLogPupil
 from meetings import actions
@@ -135,6 +136,14 @@ def test_the_month_marks_today_and_survives_nonsense(world, client_for):
     today = [day for week in response.context["weeks"] for day in week if day["is_today"]]
     assert len(today) == 1
     assert 'aria-current="date"' in response.content.decode()
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_the_month_at_the_calendars_end_shows_this_month(month, world, client_for):
+    client = client_for("care_coordinator")
+    response = client.get(reverse("meetings:meeting_calendar"), {"maand": month})
+    assert response.status_code == 200
+    assert response.context["month"] == timezone.localdate().replace(day=1)
 
 
 def test_the_month_runs_the_same_queries_for_1_or_10_meetings(world, period, ib, client_for):

@@ -151,6 +151,46 @@ def test_full_2_1_file_with_default_namespace():
     ]
 
 
+def test_standard_2_1_file_with_a_composed_group_inside_groepen():
+    """EDEXML 2.1 puts a samengestelde groep (the Plusklas) in <groepen>, beside the groepen:
+    it is read as a composed group, and the pupils and teacher in it keep it."""
+    data = sample("standard_2_1.xml")
+    result = parse_edexml(data)
+
+    assert result.problems == []
+    assert [(g.key, g.name, g.grade) for g in result.groups] == [
+        ("G5", "Groep 5", "5"),
+        ("G8", "Groep 8", "8"),
+    ]
+    assert result.composed_groups == [
+        EdexGroup(
+            key="SG-PLUS",
+            name="Plusklas",
+            grade="",
+            composed=True,
+            line=line_of(data, 'samengestelde_groep key="SG-PLUS">'),
+        )
+    ]
+    by_key = {pupil.key: pupil for pupil in result.pupils}
+    assert list(by_key) == ["ST-0001", "ST-0002", "ST-0003"]
+    assert by_key["ST-0001"].composed_group_keys == ("SG-PLUS",)
+    assert by_key["ST-0002"].composed_group_keys == ()
+    assert by_key["ST-0003"].composed_group_keys == ("SG-PLUS",)
+    assert result.teachers[0].composed_group_keys == ("SG-PLUS",)
+
+
+def test_a_composed_group_in_both_places_is_a_duplicate():
+    body = (
+        '<groepen><samengestelde_groep key="S"><naam>Plusklas</naam></samengestelde_groep>'
+        "</groepen><samengestelde_groepen>"
+        '<samengestelde_groep key="S"><naam>Plusklas</naam></samengestelde_groep>'
+        "</samengestelde_groepen>"
+    )
+    result = parse_edexml(document(body))
+    assert [g.key for g in result.composed_groups] == ["S"]
+    assert "has the same key" in only_problem(result).message
+
+
 def test_full_2_1_pupils():
     data = sample("full_2_1.xml")
     pupils = parse_edexml(data).pupils
@@ -739,7 +779,7 @@ def test_unknown_group_reference_file():
             "leerling",
             "RB-0002",
             f"leerling RB-0002 on line {lines[1]} refers to samengestelde_groep SG-X, which is "
-            "not in samengestelde_groepen.",
+            "not in groepen.",
         ),
         EdexProblem(
             lines[2],
@@ -907,7 +947,7 @@ def test_teacher_unknown_composed_group():
     assert result.teachers == []
     assert only_problem(result).message == (
         f"{subject(data, 'T1', 'leerkracht')} refers to samengestelde_groep X, which is not in "
-        "samengestelde_groepen."
+        "groepen."
     )
 
 

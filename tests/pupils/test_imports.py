@@ -478,6 +478,27 @@ def test_an_edexml_2_0_file_imports_too(world, ib, django_capture_on_commit_call
     assert "Dekker" in record.problems[0]["message"]
 
 
+def test_a_standard_edexml_2_1_file_with_a_plusklas_imports(
+    world, ib, django_capture_on_commit_callbacks
+):
+    """The standard puts the Plusklas (a samengestelde groep) inside <groepen>: nothing is
+    refused, and the pupils in it are enrolled in it beside their own group."""
+    _upload(ib, "edexml", _edexml(world, "standard_2_1.xml"))
+    record = ImportRecord.objects.get()
+    plan = ib.get(reverse("pupils:import_detail", args=[record.pk])).context["plan"]
+    assert plan.problems == []
+    _confirm(ib, record, django_capture_on_commit_callbacks)
+    record.refresh_from_db()
+    assert record.status == "applied", record.problems
+    fatima = Pupil.objects.get(school=world.school, las_key="ST-0001")
+    assert sorted((e.kind, e.group.name) for e in fatima.enrolments.all()) == [
+        ("composed", "Plusklas"),
+        ("main", "Groep 5"),
+    ]
+    lucas = Pupil.objects.get(school=world.school, las_key="ST-0002")
+    assert [e.group.name for e in lucas.enrolments.all()] == ["Groep 5"]
+
+
 def test_a_pupil_leaving_later_keeps_the_group_until_that_day(
     world, ib, django_capture_on_commit_callbacks
 ):

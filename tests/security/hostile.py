@@ -33,6 +33,25 @@ HOSTILE_TEXT: dict[str, str] = {
     "emoji": "Zo\u00eb \U0001f600",
 }
 
+# Numbers no 64-bit database column holds: one past each end of a bigint, and twenty digits.
+OUT_OF_RANGE_INTEGERS: dict[str, str] = {
+    "int64_max_plus_one": "9223372036854775808",
+    "int64_min_minus_one": "-9223372036854775809",
+    "twenty_digits": "99999999999999999999",
+}
+
+# Months and days at the calendar's ends: a page that shows their neighbours must not overflow.
+CALENDAR_ENDS: dict[str, str] = {
+    "last_month": "9999-12",
+    "first_month": "0001-01",
+    "last_day": "9999-12-31",
+    "first_day": "0001-01-01",
+}
+
+# What a query string may carry: any hostile text, numbers out of every column's range, and
+# the calendar's ends.
+HOSTILE_QUERY_VALUES: dict[str, str] = HOSTILE_TEXT | OUT_OF_RANGE_INTEGERS | CALENDAR_ENDS
+
 # Values that must never reach a page unescaped: if the raw text appears, it is markup.
 MARKUP = [SCRIPT, IMG_ONERROR, PWNED_IMG, PWNED_ATTRIBUTE, PWNED_SVG, "<img src=x"]
 

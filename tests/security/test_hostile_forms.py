@@ -41,7 +41,13 @@ from tests.hgw.test_access_matrix import (
     pupil_meeting,
     signed_off_meeting,
 )
-from tests.security.hostile import HOSTILE_TEXT, INVALID_UTF8, raw_markup_in
+from tests.security.hostile import (
+    HOSTILE_QUERY_VALUES,
+    HOSTILE_TEXT,
+    INVALID_UTF8,
+    OUT_OF_RANGE_INTEGERS,
+    raw_markup_in,
+)
 
 # --- Reading the forms of a page -------------------------------------------------------------
 
@@ -743,7 +749,8 @@ def test_invalid_utf8_in_every_field(name, world, client):
 # --- Query strings --------------------------------------------------------------------------
 
 # Every query parameter a page of hgw reads (paging, sorting, year, the audit trail's filters,
-# the pupil log's kind and note).
+# the pupil log's kind and note, the lists' status filters, the plan's area, the wizard's step,
+# the action points' owner), each given every hostile value and out-of-range numbers.
 QUERY_PARAMETERS = (
     "page",
     "sort",
@@ -760,6 +767,13 @@ QUERY_PARAMETERS = (
     "area",
     "maand",
     "periode",
+    "status",
+    "toon",
+    "gebied",
+    "stap",
+    "eigenaar",
+    "access_page",
+    "revision_page",
 )
 
 
@@ -770,8 +784,43 @@ def test_hostile_query_strings(name, world, client):
     persona = next(p for p, expected in entry.expected.items() if expected in (200, 302))
     url = _page_url(world, name, None)
     counts = row_counts()
-    for label, value in HOSTILE_TEXT.items():
+    for label, value in HOSTILE_QUERY_VALUES.items():
         _relogin(client, world, persona)
         query = urllib.parse.urlencode(dict.fromkeys(QUERY_PARAMETERS, value))
         response = client.get(f"{url}?{query}")
         counts = check_answer(client, response, counts, f"{name}?{label}")
+
+
+# The query parameters that carry a number (an id, a page, a year, a step).
+NUMBER_PARAMETERS = (
+    "page",
+    "jaar",
+    "user",
+    "pupil",
+    "notitie",
+    "area",
+    "gebied",
+    "stap",
+    "eigenaar",
+    "periode",
+    "access_page",
+    "revision_page",
+)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "get"))
+def test_out_of_range_number_in_each_query_parameter(name, world, client):
+    """Every page with a number no database column holds in one number parameter at a time,
+    so a valid neighbour does not hide it (an invalid filter form ignores all its fields)."""
+    entry = MATRIX[name]
+    persona = next(p for p, expected in entry.expected.items() if expected in (200, 302))
+    url = _page_url(world, name, None)
+    counts = row_counts()
+    for parameter in NUMBER_PARAMETERS:
+        for label in ("int64_max_plus_one", "int64_min_minus_one"):
+            _relogin(client, world, persona)
+            query = urllib.parse.urlencode({parameter: OUT_OF_RANGE_INTEGERS[label]})
+            response = client.get(f"{url}?{query}", follow=True)
+            assert response.status_code < 500, f"{name}?{parameter}={label}"
+    # A GET saves nothing, whatever it was given.
+    assert row_counts() == counts, name
