@@ -353,3 +353,85 @@ def test_a_decision_dated_after_the_day_asked_about_does_not_count_yet(world):
     _row(world, "withdrawn", datetime.date.today() + datetime.timedelta(days=3))
     assert _stands(world)
     assert care_team_pupils_visible(_member(world)).exists()
+
+
+# A new guardian with parental authority has not decided yet ----------------------------------
+
+
+def _guardian_fields(**overrides):
+    return {
+        "name": "Kees de Vries",
+        "relation": "father",
+        "has_parental_authority": "on",
+        "phone": "",
+        "email": "",
+    } | overrides
+
+
+def test_school_admin_adds_a_guardian_with_authority_takes_the_pupil_off_the_agenda(
+    world, client_for
+):
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    response = client_for("school_admin").post(
+        reverse("pupils:guardian_add", args=[world.pupil.pk]), _guardian_fields()
+    )
+    assert response.status_code == 302
+    assert not _stands(world)
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
+
+
+def test_ib_gives_a_guardian_authority_by_an_edit_takes_the_pupil_off_the_agenda(
+    world, client_for
+):
+    kees = factories.GuardianFactory(
+        pupil=world.pupil, name="Kees de Vries", relation="father", has_parental_authority=False
+    )
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    client = client_for("care_coordinator")
+    url = reverse("pupils:guardian_edit", args=[world.pupil.pk, kees.pk])
+    seen = client.get(url).context["form"].initial["seen_state"]
+    response = client.post(url, _guardian_fields(seen_state=seen))
+    assert response.status_code == 302
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
+
+
+def test_a_new_guardian_without_authority_leaves_the_agenda_as_it_is(world, client_for):
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    fields = _guardian_fields(name="Opa de Vries", relation="other")
+    del fields["has_parental_authority"]
+    response = client_for("school_admin").post(
+        reverse("pupils:guardian_add", args=[world.pupil.pk]), fields
+    )
+    assert response.status_code == 302
+    assert MeetingItem.objects.filter(pk=item.pk).exists()
+    assert care_team_pupils_visible(_member(world)).exists()
+
+
+def test_a_guardians_csv_import_with_a_new_guardian_with_authority_takes_the_pupil_off(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pupils.models import ImportRecord
+
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    client = client_for("care_coordinator")
+    content = (
+        "Leerlingnummer;Naam ouder;Relatie;Telefoon;E-mail;Gezag\n"
+        f"{world.pupil.las_key};Kees de Vries;vader;;;ja\n"
+    ).encode()
+    client.post(
+        reverse("pupils:import_upload"),
+        {"kind": "guardians_csv", "file": SimpleUploadedFile("ouders.csv", content)},
+    )
+    record = ImportRecord.objects.get()
+    client.post(reverse("pupils:import_columns", args=[record.pk]), record.options["columns"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pupils:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == "applied", record.problems
+    assert world.pupil.guardians.filter(name="Kees de Vries", has_parental_authority=True)
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
