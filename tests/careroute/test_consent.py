@@ -381,9 +381,7 @@ def test_school_admin_adds_a_guardian_with_authority_takes_the_pupil_off_the_age
     assert not care_team_pupils_visible(_member(world)).exists()
 
 
-def test_ib_gives_a_guardian_authority_by_an_edit_takes_the_pupil_off_the_agenda(
-    world, client_for
-):
+def test_ib_gives_a_guardian_authority_by_an_edit_takes_the_pupil_off_the_agenda(world, client_for):
     kees = factories.GuardianFactory(
         pupil=world.pupil, name="Kees de Vries", relation="father", has_parental_authority=False
     )

@@ -3,7 +3,7 @@ route's guards, the agendas and the pages) and in SQL (`hgw.access._consented_ca
 external care-team member may see). Both run here over the same decisions — given, refused and
 withdrawn in different date and recording orders, ended or not, dated after the day asked
 about, by several guardians with and without parental authority — and must agree, and agree
-with the rule written out plainly below."""
+with the rule written out plainly (`care_team.stands_by_decision_date`)."""
 
 import datetime
 
@@ -17,6 +17,7 @@ from careroute.consent import consent_state
 from careroute.models import CareTeamCase, CareTeamRegistration, Consent
 from hgw.access import Actor, care_team_pupils_visible
 from pupils.models import Guardian
+from tests.careroute import care_team
 
 pytestmark = pytest.mark.django_db
 
@@ -75,31 +76,10 @@ def _setting(world, authority: list[bool], rows: list[tuple]):
     return registration
 
 
-def _plainly(pupil, registration) -> bool:
-    """The rule, written out: every guardian with parental authority (at least one) has, among
-    their decisions made by today, as the one with the latest decision date (on a tie the one
-    recorded last) a "given" that has not ended."""
-    holders = list(Guardian.objects.filter(pupil=pupil, has_parental_authority=True))
-    if not holders:
-        return False
-    for guardian in holders:
-        made = [
-            c
-            for c in Consent.objects.filter(guardian=guardian, care_team_registration=registration)
-            if c.decided_on <= TODAY
-        ]
-        if not made:
-            return False
-        standing = max(made, key=lambda c: (c.decided_on, c.recorded_at, c.pk))
-        if standing.decision != "given" or (standing.end_date and standing.end_date < TODAY):
-            return False
-    return True
-
-
 def _answers(world, registration) -> tuple[bool, bool, bool]:
     python = consent_state(world.pupil, "care_team", on=TODAY, registration=registration).stands
     sql = care_team_pupils_visible(_member(world)).filter(pk=world.pupil.pk).exists()
-    return python, sql, _plainly(world.pupil, registration)
+    return python, sql, care_team.stands_by_decision_date(world.pupil, registration, TODAY)
 
 
 @settings(
