@@ -1,4 +1,4 @@
-"""Writes about groups, pupils and enrolments."""
+"""Writes about groups, pupils, enrolments and guardians."""
 
 import datetime
 from collections.abc import Callable
