@@ -328,6 +328,18 @@ def set_monitoring(*, case: CareTeamCase, since: datetime.date, by) -> CareTeamC
     return current
 
 
+def _close(case: CareTeamCase, outcome: str, by) -> CareTeamCase:
+    """Close the (locked) case with its outcome; the pupil leaves every care-team agenda not
+    yet signed off, and the external members' access ends with it."""
+    case.status = CaseStatus.CLOSED
+    case.outcome = outcome
+    case.closed_at = timezone.now()
+    case.version += 1
+    case.save(update_fields=["status", "outcome", "closed_at", "version"])
+    keep_agendas_to_consented_cases(pupil=case.pupil, by=by)
+    return case
+
+
 @transaction.atomic
 def close_case(*, case: CareTeamCase, outcome: str, by) -> CareTeamCase:
     current = _locked_case(case)
@@ -336,9 +348,52 @@ def close_case(*, case: CareTeamCase, outcome: str, by) -> CareTeamCase:
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError(_("Write down the outcome of the case."))
-    current.status = CaseStatus.CLOSED
-    current.outcome = outcome
-    current.closed_at = timezone.now()
-    current.version += 1
-    current.save(update_fields=["status", "outcome", "closed_at", "version"])
-    return current
+    return _close(current, outcome, by)
+
+
+def end_case_on_leaving_the_care_team(*, pupil: Pupil, outcome: str, by) -> CareTeamCase | None:
+    """The route leaves level 4 (any move down): the case that is not closed yet closes now,
+    with the move's reason as its outcome, whether it was open or being monitored. Called by
+    `careroute.route.move` inside its transaction; None when no case was left open."""
+    found = CareTeamCase.objects.filter(pupil=pupil).exclude(status=CaseStatus.CLOSED).first()
+    if found is None:
+        return None
+    return _close(_locked_case(found), outcome, by)
+
+
+# The care-team agendas follow the cases and consent -----------------------------------------
+
+
+def upcoming_care_team_items(pupil: Pupil):
+    """The pupil's places on care-team agendas not yet signed off."""
+    return MeetingItem.objects.filter(
+        pupil=pupil, meeting__kind=MeetingKind.CARE_TEAM, meeting__status__in=OPEN_AGENDA
+    ).select_related("meeting")
+
+
+def has_consented_case(pupil: Pupil) -> bool:
+    """Whether the pupil has a care-team case that is not closed and whose consent stands:
+    what a place on a care-team agenda (and the external members' access) needs."""
+    return any(
+        consent_state(pupil, ConsentPurpose.CARE_TEAM, registration=case.registration).stands
+        for case in CareTeamCase.objects.filter(pupil=pupil)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("registration")
+    )
+
+
+def keep_agendas_to_consented_cases(*, pupil: Pupil, by) -> None:
+    """Take the pupil off every care-team agenda not yet signed off unless they have a case
+    that is not closed with consent standing (consent fell — refused, withdrawn, a new guardian
+    with parental authority who has not decided — or the case closed). Signed-off meetings
+    keep their items: they are the record of what was discussed."""
+    if has_consented_case(pupil):
+        return
+    for item in upcoming_care_team_items(pupil):
+        meeting_actions.remove_care_team_item(item=item, by=by)
+
+
+def on_guardian_changed(*, pupil: Pupil, by) -> None:
+    """Registered in `pupils.actions.GUARDIAN_CHANGED` (see `CarerouteConfig.ready`): a
+    guardian added or changed may mean consent no longer stands."""
+    keep_agendas_to_consented_cases(pupil=pupil, by=by)

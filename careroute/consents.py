@@ -2,9 +2,12 @@
 
 A decision is one guardian's, for one purpose and scope, recorded how it was given: on a signed
 form (a PDF, uploaded) or in a conversation (a note in the pupil log). A new decision is a new
-record; `careroute.consent` reads the latest per guardian. When consent for a care-team
-registration falls (refused or withdrawn), the pupil leaves every care-team agenda not yet
-signed off at once; the route's level stays (the IB decides what happens next).
+record; `careroute.consent` reads the standing one per guardian (the latest by decision date).
+A decision dated before the guardian's latest one for the same purpose and scope is refused
+(it could not change what stands, and would read as if it did), as is one dated in the
+future. When consent for a care-team registration falls (refused or withdrawn), the pupil
+leaves every care-team agenda not yet signed off at once; the route's level stays (the IB
+decides what happens next).
 """
 
 import datetime
@@ -13,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from careroute.consent import consent_stands
+from careroute import cases
+from careroute.consent import latest_decision_of
 from careroute.models import (
     CareTeamRegistration,
     Consent,
@@ -25,8 +30,6 @@ from careroute.models import (
     HGDRequest,
 )
 from careroute.pdf_files import is_pdf, pdf_problem
-from meetings import actions as meeting_actions
-from meetings.models import MeetingItem, MeetingKind, MeetingStatus
 from pupils.models import Guardian, LogKind, Pupil, PupilLogEntry
 
 # A scanned signed form is one or two pages.
@@ -62,15 +65,6 @@ def note_conversation(*, pupil: Pupil, date: datetime.date, notes: str, particip
         notes=notes.strip(),
         author=by,
     )
-
-
-def upcoming_care_team_items(pupil: Pupil):
-    """The pupil's places on care-team agendas not yet signed off."""
-    return MeetingItem.objects.filter(
-        pupil=pupil,
-        meeting__kind=MeetingKind.CARE_TEAM,
-        meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
-    ).select_related("meeting")
 
 
 @transaction.atomic
@@ -120,6 +114,7 @@ def record_consent(
         if not recipient.strip():
             raise ValidationError(_("Name the recipient."))
         scope["recipient"] = recipient.strip()[:200]
+    _check_not_before_latest(guardian, purpose, decided_on, scope)
     if how == ConsentHow.FORM:
         check_form_file(form)
         log_entry = None
@@ -146,16 +141,39 @@ def record_consent(
         consent.form.save("toestemming.pdf", form, save=False)
     try:
         consent.save()
-        if (
-            purpose == ConsentPurpose.CARE_TEAM
-            and decision != ConsentDecision.GIVEN
-            and not consent_stands(pupil, purpose, registration=registration)
-        ):
-            for item in upcoming_care_team_items(pupil):
-                meeting_actions.remove_care_team_item(item=item, by=by)
+        if purpose == ConsentPurpose.CARE_TEAM:
+            cases.keep_agendas_to_consented_cases(pupil=pupil, by=by)
     except BaseException:
         # Nothing is recorded, so no row may name the stored form: it goes too.
         if consent.form:
             consent.form.storage.delete(consent.form.name)
         raise
     return consent
+
+
+def _check_not_before_latest(guardian: Guardian, purpose: str, decided_on, scope: dict) -> None:
+    """A decision dated before the guardian's latest one for this purpose and scope is
+    refused, naming that later decision: the latest decision date is what stands."""
+    scope_args = {
+        "registration": scope.get("care_team_registration"),
+        "hgd_request": scope.get("hgd_request"),
+        "recipient": scope.get("recipient", ""),
+    }
+    later = latest_decision_of(guardian, purpose, **scope_args)
+    if later is None or decided_on >= later.decided_on:
+        return
+    raise ValidationError(
+        _(
+            "%(name)s already decided later: %(decision)s on %(date)s (recorded on "
+            "%(recorded)s). A decision dated %(this)s cannot come after it; record only a "
+            "decision taken on or after %(date)s."
+        )
+        % {
+            "name": guardian.name,
+            "decision": later.get_decision_display(),
+            "date": date_format(later.decided_on, "j F Y"),
+            "recorded": date_format(timezone.localtime(later.recorded_at).date(), "j F Y"),
+            "this": date_format(decided_on, "j F Y"),
+        },
+        code="before_latest",
+    )

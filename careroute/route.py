@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from careroute import cases
 from careroute.consent import consent_state
 from careroute.models import (
     IHP,
@@ -746,6 +747,21 @@ def move(
                 handover.created_at,
             )
         )
+    if from_level == Level.CARE_TEAM and target < Level.CARE_TEAM:
+        # Leaving the care team ends its case in this transaction (off the agendas, no more
+        # access for the external members); "case_closed" finds it closed already.
+        ended = cases.end_case_on_leaving_the_care_team(
+            pupil=pupil, outcome=reason or str(chosen.label), by=by
+        )
+        if ended is not None:
+            found.evidence.append(
+                _snapshot(
+                    "care_team_case",
+                    ended,
+                    _("Care-team case closed on %(date)s") % {"date": _day(ended.closed_at)},
+                    ended.closed_at,
+                )
+            )
     route.level = target
     route.version += 1
     route.save()

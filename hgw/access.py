@@ -914,7 +914,9 @@ def can_edit_opp(actor: Actor, pupil: Pupil) -> bool:
 def _consented_cases(actor: Actor):
     """The not-closed care-team cases of the actor's school whose consent stands: every
     guardian with parental authority (at least one) has given it for the case's registration
-    as their latest decision, not ended. One subquery (no query of its own)."""
+    as their standing decision (`careroute.consent`: the latest by decision date, made by
+    today), not ended. One subquery (no query of its own)."""
+    from careroute.consent import STANDING_ORDER, counts_on
     from careroute.models import (
         CareTeamCase,
         CaseStatus,
@@ -927,11 +929,12 @@ def _consented_cases(actor: Actor):
     if actor.school is None:
         return CareTeamCase.objects.none()
     latest = Consent.objects.filter(
+        counts_on(actor.today),
         pupil=OuterRef(OuterRef("pupil_id")),
         guardian=OuterRef("pk"),
         purpose=ConsentPurpose.CARE_TEAM,
         care_team_registration=OuterRef(OuterRef("registration_id")),
-    ).order_by("-recorded_at", "-pk")
+    ).order_by(*STANDING_ORDER)
     authority = Guardian.objects.filter(pupil=OuterRef("pupil_id"), has_parental_authority=True)
     not_given = authority.annotate(
         decision=Subquery(latest.values("decision")[:1]),

@@ -1,6 +1,7 @@
-"""Writes about groups, pupils and enrolments."""
+"""Writes about groups, pupils, enrolments and guardians."""
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from pupils.models import (
     EnrolmentKind,
     Group,
     GroupTeacherAssignment,
+    Guardian,
     Instrument,
     Pupil,
     TestResult,
@@ -93,3 +95,29 @@ def record_result(
         moment=moment.strip().upper(),
         entered_by=by,
     )
+
+
+# Guardians --------------------------------------------------------------------------------
+
+# Called as hook(pupil=..., by=...) after a pupil's guardians were added or changed, in the
+# same transaction. Apps above pupils register here in their AppConfig.ready, because pupils
+# may not import them: careroute (`careroute.cases.on_guardian_changed`) takes the pupil off
+# care-team agendas when a guardian with parental authority has not consented (yet).
+GUARDIAN_CHANGED: list[Callable[..., None]] = []
+
+
+def guardians_changed(*, pupil: Pupil, by) -> None:
+    """Run the GUARDIAN_CHANGED hooks for `pupil` (the CSV import calls this once per pupil)."""
+    for hook in GUARDIAN_CHANGED:
+        hook(pupil=pupil, by=by)
+
+
+@transaction.atomic
+def save_guardian(*, guardian: Guardian, by) -> Guardian:
+    """Save a guardian added or edited by hand, then let the apps that depend on who holds
+    parental authority follow (GUARDIAN_CHANGED)."""
+    # The pupil's row is also the lock under which consent is recorded.
+    pupil = Pupil.objects.select_for_update().get(pk=guardian.pupil_id)
+    guardian.save()
+    guardians_changed(pupil=pupil, by=by)
+    return guardian

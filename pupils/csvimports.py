@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pupils.actions import enrol
+from pupils.actions import enrol, guardians_changed
 from pupils.csvfiles import CsvTable, normalise_header, parse_date, parse_decimal
 from pupils.imports import Plan, Problem
 from pupils.models import (
@@ -300,6 +300,7 @@ def _plan_guardians(plan: Plan, rows, record: ImportRecord, today) -> None:
         (g.pupil_id, g.name.lower()): g for g in Guardian.objects.filter(pupil__in=pupils.values())
     }
     seen: dict[tuple[int, str], int] = {}
+    touched: dict[int, Pupil] = {}
     for number, values in rows:
         if not _required(plan, number, values, "pupil_key", "name"):
             continue
@@ -307,6 +308,7 @@ def _plan_guardians(plan: Plan, rows, record: ImportRecord, today) -> None:
         if pupil is None:
             _unknown_pupil(plan, number, values["pupil_key"])
             continue
+        touched[pupil.pk] = pupil
         relation = _RELATION.get((values.get("relation") or "").strip().lower())
         authority_text = (values.get("parental_authority") or "").strip().lower()
         email = (values.get("email") or "").strip().lower()
@@ -367,6 +369,10 @@ def _plan_guardians(plan: Plan, rows, record: ImportRecord, today) -> None:
             )
             continue
         plan.update("guardians_changed", label, current, wanted)
+    # After the pupil's guardians are written, as a guardian added or edited by hand (a new
+    # one with parental authority has not consented to anything yet).
+    for pupil in touched.values():
+        plan.steps.append(lambda pupil=pupil: guardians_changed(pupil=pupil, by=record.created_by))
 
 
 def _plan_results(plan: Plan, rows, record: ImportRecord, today) -> None:

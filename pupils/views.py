@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.log import note_pupils
 from hgw import access
-from pupils.actions import assign_teacher, record_result
+from pupils.actions import assign_teacher, record_result, save_guardian
 from pupils.charts import ChartPoint, growth_chart_svg
 from pupils.csvfiles import CsvError
 from pupils.csvimports import FIELDS
@@ -457,7 +457,7 @@ def _guardian_form(request, pupil, guardian) -> HttpResponse:
     )
     form = GuardianForm(request.POST or None, instance=guardian, action=url)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_guardian(guardian=form.save(commit=False), by=request.user)
         messages.success(request, _("The guardian has been saved."))
         return redirect("pupil_dossier_tab", pk=pupil.pk, tab="gegevens")
     return render(

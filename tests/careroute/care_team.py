@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from careroute import consents
-from careroute.models import CareTeamCase, CareTeamRegistration
+from careroute.models import CareTeamCase, CareTeamRegistration, Consent
 from meetings import actions
 from pupils.models import Guardian, PupilLogEntry
 
@@ -101,3 +101,25 @@ def consented_case_on_agenda(world, offset=60):
         meeting=meeting, pupil=world.pupil, documents=[], by=ib(world)
     )
     return found, meeting, item
+
+
+def stands_by_decision_date(pupil, registration, today: datetime.date) -> bool:
+    """The consent rule written out plainly, as the oracle of the tests: every guardian with
+    parental authority (at least one) has, among their decisions for the registration made by
+    `today`, as the one with the latest decision date (on a tie the one recorded last) a
+    "given" that has not ended."""
+    holders = list(Guardian.objects.filter(pupil=pupil, has_parental_authority=True))
+    if not holders:
+        return False
+    for guardian in holders:
+        made = [
+            c
+            for c in Consent.objects.filter(guardian=guardian, care_team_registration=registration)
+            if c.decided_on <= today
+        ]
+        if not made:
+            return False
+        standing = max(made, key=lambda c: (c.decided_on, c.recorded_at, c.pk))
+        if standing.decision != "given" or (standing.end_date and standing.end_date < today):
+            return False
+    return True

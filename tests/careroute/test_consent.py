@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from careroute import consents
+from careroute import cases, consents
 from careroute.consent import consent_state
 from careroute.models import Consent
 from hgw.access import Actor, care_team_pupils_visible
@@ -190,7 +190,7 @@ def test_a_decision_that_fails_after_the_upload_leaves_no_file(world, media, mon
     def fails(**kwargs):
         raise ValidationError("The meeting was signed off meanwhile.")
 
-    monkeypatch.setattr(consents.meeting_actions, "remove_care_team_item", fails)
+    monkeypatch.setattr(cases.meeting_actions, "remove_care_team_item", fails)
     with pytest.raises(ValidationError):
         consents.record_consent(
             pupil=world.pupil,
@@ -278,3 +278,175 @@ def test_the_tab_says_when_no_guardian_has_authority(world, client_for):
     )
     assert response.status_code == 200
     assert reverse("pupils:guardian_add", args=[world.pupil.pk]) in response.content.decode()
+
+
+# Consent stands by the date a decision was made, not the order it was typed in ---------------
+
+
+def _days_ago(days: int) -> datetime.date:
+    return datetime.date.today() - datetime.timedelta(days=days)
+
+
+def _row(world, decision, decided_on, guardian=None, **extra):
+    """A decision as a row (as older data may hold it), without the action's checks."""
+    return Consent.objects.create(
+        pupil=world.pupil,
+        guardian=guardian or world.pupil.guardians.get(),
+        purpose="care_team",
+        care_team_registration=care_team.registration(world),
+        decision=decision,
+        decided_on=decided_on,
+        how="conversation",
+        recorded_by=care_team.ib(world),
+        **extra,
+    )
+
+
+def test_ib_records_consent_dated_before_a_later_withdrawal_is_refused(world, client_for):
+    care_team.case(world)
+    care_team.decide(world, decided_on=_days_ago(60))
+    care_team.decide(world, decision="withdrawn", decided_on=_days_ago(1))
+    client = client_for("care_coordinator")
+    response = _post(
+        client,
+        world,
+        decided_on=_days_ago(37).isoformat(),
+        how="conversation",
+        notes="Vader zei in november ja.",
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    withdrawn_on = _days_ago(1)
+    assert "withdrawn" in body.lower() or "ingetrokken" in body.lower()
+    assert f"{withdrawn_on.day} " in body and str(withdrawn_on.year) in body
+    assert Consent.objects.filter(decision="given").count() == 1  # only the first one
+    assert not PupilLogEntry.objects.filter(notes="Vader zei in november ja.").exists()
+    assert not _stands(world)
+    assert not care_team_pupils_visible(_member(world)).exists()
+
+
+def test_ib_records_a_decision_on_the_same_day_as_the_latest(world):
+    care_team.case(world)
+    care_team.decide(world, decided_on=_days_ago(3))
+    care_team.decide(world, decision="withdrawn", decided_on=_days_ago(3))
+    assert not _stands(world)
+    care_team.decide(world, decided_on=_days_ago(3))
+    assert _stands(world)
+
+
+def test_a_backdated_given_recorded_after_a_withdrawal_does_not_stand(world):
+    """Rows recorded before the action refused backdated decisions: the later decision date
+    wins, in Python and in the access policy's SQL."""
+    care_team.case(world)
+    _row(world, "given", _days_ago(60))
+    _row(world, "withdrawn", _days_ago(5))
+    _row(world, "given", _days_ago(37))
+    assert not _stands(world)
+    assert not care_team_pupils_visible(_member(world)).exists()
+    _row(world, "given", _days_ago(2))
+    assert _stands(world)
+    assert care_team_pupils_visible(_member(world)).exists()
+
+
+def test_a_decision_dated_in_the_future_is_refused(world, client_for):
+    care_team.case(world)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        care_team.decide(world, decided_on=tomorrow)
+    response = _post(
+        client_for("care_coordinator"),
+        world,
+        decided_on=tomorrow.isoformat(),
+        how="conversation",
+        notes="Afspraak",
+    )
+    assert response.status_code == 422
+    assert not Consent.objects.exists()
+
+
+def test_a_decision_dated_after_the_day_asked_about_does_not_count_yet(world):
+    care_team.case(world)
+    _row(world, "given", _days_ago(10))
+    _row(world, "withdrawn", datetime.date.today() + datetime.timedelta(days=3))
+    assert _stands(world)
+    assert care_team_pupils_visible(_member(world)).exists()
+
+
+# A new guardian with parental authority has not decided yet ----------------------------------
+
+
+def _guardian_fields(**overrides):
+    return {
+        "name": "Kees de Vries",
+        "relation": "father",
+        "has_parental_authority": "on",
+        "phone": "",
+        "email": "",
+    } | overrides
+
+
+def test_school_admin_adds_a_guardian_with_authority_takes_the_pupil_off_the_agenda(
+    world, client_for
+):
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    response = client_for("school_admin").post(
+        reverse("pupils:guardian_add", args=[world.pupil.pk]), _guardian_fields()
+    )
+    assert response.status_code == 302
+    assert not _stands(world)
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
+
+
+def test_ib_gives_a_guardian_authority_by_an_edit_takes_the_pupil_off_the_agenda(world, client_for):
+    kees = factories.GuardianFactory(
+        pupil=world.pupil, name="Kees de Vries", relation="father", has_parental_authority=False
+    )
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    client = client_for("care_coordinator")
+    url = reverse("pupils:guardian_edit", args=[world.pupil.pk, kees.pk])
+    seen = client.get(url).context["form"].initial["seen_state"]
+    response = client.post(url, _guardian_fields(seen_state=seen))
+    assert response.status_code == 302
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
+
+
+def test_a_new_guardian_without_authority_leaves_the_agenda_as_it_is(world, client_for):
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    fields = _guardian_fields(name="Opa de Vries", relation="other")
+    del fields["has_parental_authority"]
+    response = client_for("school_admin").post(
+        reverse("pupils:guardian_add", args=[world.pupil.pk]), fields
+    )
+    assert response.status_code == 302
+    assert MeetingItem.objects.filter(pk=item.pk).exists()
+    assert care_team_pupils_visible(_member(world)).exists()
+
+
+def test_a_guardians_csv_import_with_a_new_guardian_with_authority_takes_the_pupil_off(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pupils.models import ImportRecord
+
+    _case, _meeting, item = care_team.consented_case_on_agenda(world)
+    client = client_for("care_coordinator")
+    content = (
+        "Leerlingnummer;Naam ouder;Relatie;Telefoon;E-mail;Gezag\n"
+        f"{world.pupil.las_key};Kees de Vries;vader;;;ja\n"
+    ).encode()
+    client.post(
+        reverse("pupils:import_upload"),
+        {"kind": "guardians_csv", "file": SimpleUploadedFile("ouders.csv", content)},
+    )
+    record = ImportRecord.objects.get()
+    client.post(reverse("pupils:import_columns", args=[record.pk]), record.options["columns"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pupils:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == "applied", record.problems
+    assert world.pupil.guardians.filter(name="Kees de Vries", has_parental_authority=True)
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()

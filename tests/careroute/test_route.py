@@ -539,3 +539,66 @@ def test_the_teacher_does_not_see_the_reason_and_evidence_of_a_diagnostics_step(
     assert "Registration for a pupil meeting, submitted on" in teacher_page
     ib_page = client_for("care_coordinator").get(_tab(world)).content.decode()
     assert "Vermoeden van dyscalculie" in ib_page and "Consent of Anna de Vries" in ib_page
+
+
+# Leaving level 4 ends the care team's case ---------------------------------------------------
+
+
+def _member(world):
+    from hgw.access import Actor
+
+    return Actor(
+        user=world.users["care_team_member"],
+        school=world.school,
+        roles=frozenset({"care_team_member"}),
+    )
+
+
+@pytest.mark.parametrize("to_level", [1, 2, 3])
+def test_ib_moves_level_four_pupil_down_closes_the_case(world, ib, client_for, to_level):
+    from careroute import cases
+    from hgw.access import care_team_pupils_visible
+    from meetings.models import MeetingItem
+    from tests.careroute import care_team
+
+    _to_level_4(world, ib)
+    case = CareTeamCase.objects.get(pupil=world.pupil)
+    upcoming = care_team.care_team_meeting(world, offset=60)
+    item = cases.put_on_agenda(case=case, meeting=upcoming, by=ib)
+    assert list(care_team_pupils_visible(_member(world))) == [world.pupil]
+    answer = client_for("care_coordinator").post(
+        _move_url(world, "other_down"),
+        {"other_down-reason": "Doel behaald: Sanne leest vlot", "other_down-to_level": to_level},
+    )
+    assert answer.status_code == 302
+    assert route.current_level(world.pupil) == to_level
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_at is not None
+    assert case.outcome == "Doel behaald: Sanne leest vlot"
+    assert not MeetingItem.objects.filter(pk=item.pk).exists()
+    assert not care_team_pupils_visible(_member(world)).exists()
+    event = RouteEvent.objects.filter(pupil=world.pupil).latest("at", "pk")
+    assert (event.move, event.from_level, event.to_level) == ("other_down", 4, to_level)
+    [piece] = [piece for piece in event.evidence if piece["kind"] == "care_team_case"]
+    assert piece["id"] == case.pk and piece["at"] == case.closed_at.isoformat()
+
+
+def test_a_case_being_monitored_is_closed_too_when_the_pupil_steps_down(world, ib):
+    from careroute import cases
+
+    _to_level_4(world, ib)
+    case = cases.set_monitoring(
+        case=CareTeamCase.objects.get(pupil=world.pupil), since=timezone.localdate(), by=ib
+    )
+    _move(world, "other_down", ib, to_level=3, reason="Verhuisd naar een andere wijk")
+    case.refresh_from_db()
+    assert (case.status, case.outcome) == ("closed", "Verhuisd naar een andere wijk")
+    # Back at level 3, the pupil climbs to the care team again with a new registration.
+    assert route.check(world.pupil, "to_care_team", actor_user=ib) != []
+
+
+def test_a_refused_step_down_leaves_the_case_open(world, ib):
+    _to_level_4(world, ib)
+    with pytest.raises(route.MoveRefused):
+        _move(world, "other_down", ib, to_level=1, reason="   ")
+    assert CareTeamCase.objects.get(pupil=world.pupil).status == "open"

@@ -259,3 +259,80 @@ def test_the_member_is_not_told_they_can_share_the_advice(world, client_for, set
     assert "Inzet logopedie" in text
     assert "u kunt het delen" not in text and "it can be shared" not in text
     assert reverse("meetings:item_share", args=[item.pk]) not in text
+
+
+def test_after_the_ib_steps_the_pupil_down_from_level_four_everything_is_404(
+    world, client_for, setting
+):
+    from careroute import route
+    from careroute.models import CareRoute
+
+    case, _meeting, item, selected = setting
+    # The case was opened as the route's move to the care team does.
+    CareRoute.objects.update_or_create(
+        pupil=world.pupil, defaults={"school": world.school, "level": 4}
+    )
+    client = client_for("care_team_member")
+    urls = _walk(world, item, selected)
+    assert client.get(urls["pupil_documents"]).status_code == 200
+    route.move(
+        pupil=world.pupil,
+        move_name="other_down",
+        by=care_team.ib(world),
+        reason="Doel behaald",
+        to_level=1,
+    )
+    case.refresh_from_db()
+    assert case.status == "closed"
+    for name, url in urls.items():
+        assert client.get(url).status_code == 404, name
+
+
+def test_a_consent_given_backdated_before_a_withdrawal_gives_no_access_back(
+    world, client_for, setting
+):
+    from django.core.exceptions import ValidationError
+
+    from careroute.models import Consent
+
+    _case, _meeting, item, selected = setting
+    urls = _walk(world, item, selected)
+    today = timezone.localdate()
+    care_team.decide(world, decision="withdrawn")
+    with pytest.raises(ValidationError):
+        care_team.decide(world, decided_on=today - datetime.timedelta(days=36))
+    # Even as a row typed in before such decisions were refused, it does not count.
+    withdrawal = Consent.objects.get(decision="withdrawn")
+    Consent.objects.create(
+        pupil=world.pupil,
+        guardian=withdrawal.guardian,
+        purpose="care_team",
+        care_team_registration=withdrawal.care_team_registration,
+        decision="given",
+        decided_on=today - datetime.timedelta(days=36),
+        how="conversation",
+        recorded_by=care_team.ib(world),
+    )
+    client = client_for("care_team_member")
+    for name, url in urls.items():
+        assert client.get(url).status_code == 404, name
+
+
+def test_after_a_new_guardian_with_authority_everything_is_404_until_they_give_it(
+    world, client_for, setting
+):
+    from pupils.models import Guardian
+
+    _case, meeting, item, selected = setting
+    urls = _walk(world, item, selected)
+    client_for("school_admin").post(
+        reverse("pupils:guardian_add", args=[world.pupil.pk]),
+        {"name": "Kees de Vries", "relation": "father", "has_parental_authority": "on"},
+    )
+    kees = Guardian.objects.get(name="Kees de Vries")
+    client = client_for("care_team_member")
+    for name, url in urls.items():
+        assert client.get(url).status_code == 404, name
+    assert not meeting.items.filter(pupil=world.pupil).exists()
+    care_team.decide(world, guardian=kees)
+    assert client.get(urls["pupil_documents"]).status_code == 200
