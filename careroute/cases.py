@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.history import Stale
@@ -290,7 +291,7 @@ def put_on_agenda(*, case: CareTeamCase, meeting: Meeting, by) -> MeetingItem:
     if meeting.date < current.opened_on:
         raise ValidationError(
             _("The case was opened on %(date)s: choose a care-team meeting on or after that day.")
-            % {"date": _date(current.opened_on)}
+            % {"date": date_format(current.opened_on, "j F Y")}
         )
     titles = list(
         CaseDocument.objects.filter(registration=current.registration)

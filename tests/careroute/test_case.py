@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from careroute import cases
 from careroute.models import CareTeamRegistration, CaseDocument
@@ -110,7 +111,9 @@ def test_a_meeting_before_the_case_was_opened_cannot_take_the_case(world):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         cases.put_on_agenda(case=case, meeting=before, by=care_team.ib(world))
     message = " ".join(refused.value.messages)
-    assert "opened on" in message and care_team.day(world, 60).strftime("%d-%m-%Y") in message
+    with translation.override("en"):
+        opened = date_format(care_team.day(world, 60), "j F Y")
+    assert "opened on" in message and opened in message
     assert not before.items.exists()
     # The day it was opened is fine.
     same_day = care_team.care_team_meeting(world, offset=60)
@@ -143,7 +146,9 @@ def test_putting_the_case_on_an_earlier_meeting_by_a_forged_post_is_refused_with
     )
     assert response.status_code == 422
     body = response.content.decode()
-    assert f"De casus is geopend op {care_team.day(world, 60):%d-%m-%Y}" in body
+    with translation.override("nl"):
+        opened = date_format(care_team.day(world, 60), "j F Y")
+    assert f"De casus is geopend op {opened}" in body
     assert "alert-danger" in body
     assert not MeetingItem.objects.exists()
     # The picker offers again only what the case can go on.

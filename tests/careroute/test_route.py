@@ -563,7 +563,9 @@ def test_ib_moves_level_four_pupil_down_closes_the_case(world, ib, client_for, t
 
     _to_level_4(world, ib)
     case = CareTeamCase.objects.get(pupil=world.pupil)
-    upcoming = care_team.care_team_meeting(world, offset=60)
+    # The case was opened today: the first meeting that may take it is today's.
+    today = (timezone.localdate() - care_team.day(world, 0)).days
+    upcoming = care_team.care_team_meeting(world, offset=today)
     item = cases.put_on_agenda(case=case, meeting=upcoming, by=ib)
     assert list(care_team_pupils_visible(_member(world))) == [world.pupil]
     answer = client_for("care_coordinator").post(
