@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+        elif "browser_name" in getattr(getattr(item, "callspec", None), "params", {}):
+            # A test parameter named like a Playwright fixture (`page`) makes pytest-playwright
+            # run the test per browser and sort it among the live-server tests, whose table
+            # flush then empties the data migrations' rows under the tests that follow it.
+            raise pytest.UsageError(
+                f"{item.nodeid} is parametrized by pytest-playwright: rename its `page` "
+                "(or other Playwright-named) parameter"
+            )
 
 
 @pytest.fixture(scope="session")

@@ -69,11 +69,13 @@ def test_access_log_filters_by_pupil_and_person(world, client_for):
 
 
 @pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
-@pytest.mark.parametrize("page", ["trail:access_list", "trail:revision_list"])
-def test_filtering_the_trail_on_a_pupil_number_too_large_says_so(page, number, world, client_for):
+@pytest.mark.parametrize("url_name", ["trail:access_list", "trail:revision_list"])
+def test_filtering_the_trail_on_a_pupil_number_too_large_says_so(
+    url_name, number, world, client_for
+):
     """No pupil has a number beyond a 64-bit integer: the form says so instead of the database
     (SQLite, the demo's) failing on it."""
-    response = client_for("privacy_officer").get(reverse(page), {"pupil": number})
+    response = client_for("privacy_officer").get(reverse(url_name), {"pupil": number})
     assert response.status_code == 200
     assert response.context["form"].errors["pupil"]
 
@@ -169,18 +171,20 @@ def _diagnostics_requested(world):
     )
 
 
-@pytest.mark.parametrize("page", ["trail:revision_list", "trail:pupil_trail"])
-def test_privacy_officer_identifies_the_pupil_but_not_their_care_records(page, world, client_for):
+@pytest.mark.parametrize("url_name", ["trail:revision_list", "trail:pupil_trail"])
+def test_privacy_officer_identifies_the_pupil_but_not_their_care_records(
+    url_name, world, client_for
+):
     """The privacy officer answers parents' questions: which pupil, who, when. Which care
     records a pupil has (a diagnostics request, a care route) is not theirs to learn."""
     _diagnostics_requested(world)
-    kwargs = {"pk": world.pupil.pk} if page == "trail:pupil_trail" else None
-    officer = client_for("privacy_officer").get(reverse(page, kwargs=kwargs)).content.decode()
+    kwargs = {"pk": world.pupil.pk} if url_name == "trail:pupil_trail" else None
+    officer = client_for("privacy_officer").get(reverse(url_name, kwargs=kwargs)).content.decode()
     assert "Vries, Sanne de" in officer or "Sanne de Vries" in officer
     assert "leer- of zorggegevens" in officer
     for care_fact in ("onderzoeksaanvraag", "HGD", "zorgroute", "orthopedagoog", "Jansen"):
         assert care_fact not in officer, care_fact
-    ib = client_for("care_coordinator").get(reverse(page, kwargs=kwargs)).content.decode()
+    ib = client_for("care_coordinator").get(reverse(url_name, kwargs=kwargs)).content.decode()
     assert "onderzoeksaanvraag (HGD)" in ib
 
 
