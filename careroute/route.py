@@ -217,15 +217,20 @@ def _snapshot(kind: str, obj, label: str, at) -> dict:
     return found
 
 
-def entered_at(pupil: Pupil, level: int) -> datetime.datetime | None:
-    """When the pupil last entered `level` (None: never; then all evidence counts). Side
-    steps leave the level as it is, so they are no entry."""
-    event = (
+def _latest_entry(pupil: Pupil, level: int) -> RouteEvent | None:
+    """The move by which the pupil last entered `level`. Side steps leave the level as it
+    is, so they are no entry."""
+    return (
         RouteEvent.objects.filter(pupil=pupil, to_level=level)
         .exclude(from_level=level)
         .order_by("-at", "-pk")
         .first()
     )
+
+
+def entered_at(pupil: Pupil, level: int) -> datetime.datetime | None:
+    """When the pupil last entered `level` (None: never; then all evidence counts)."""
+    event = _latest_entry(pupil, level)
     return event.at if event else None
 
 
@@ -234,12 +239,7 @@ def _evidence_since(pupil: Pupil, level: int) -> datetime.datetime | None:
     `level`, or, when that entry was the registration step, the moment the registration was
     submitted (a pupil meeting signed off after the registration, before the step was taken,
     counts). Compared as moments, never as days."""
-    event = (
-        RouteEvent.objects.filter(pupil=pupil, to_level=level)
-        .exclude(from_level=level)
-        .order_by("-at", "-pk")
-        .first()
-    )
+    event = _latest_entry(pupil, level)
     if event is None:
         return None
     if event.move == "register_pupil_meeting":
